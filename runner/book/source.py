@@ -167,11 +167,18 @@ class Book:
         self._add_label(page, "ch", page.key, "top", page.number, page.title, page.path)
 
     def match_labs(self, spec: str) -> list:
+        """Lab page keys for a {{labs: ...}} marker.  A key matches a lab when it is one of
+        the dash-separated words of the lab's id, or (keys starting lab_) a hook named in
+        the lab's README or lab.json; '*' matches every lab."""
         keys = spec.split()
         if keys == ["*"]:
             return sorted(self.labs_meta)
-        return [lab for lab, text in sorted(self.labs_meta.items())
-                if any(k in text for k in keys)]
+        found = []
+        for lab, text in sorted(self.labs_meta.items()):
+            words = set(re.split(r"[-_]", lab[4:])) | {lab[4:]}
+            if any(k in words or (k.startswith("lab_") and k in text) for k in keys):
+                found.append(lab)
+        return found
 
     # ---- pass 2 ------------------------------------------------------------------
     def render(self, page: Page, single: bool) -> str:
@@ -262,8 +269,10 @@ class Book:
         if label is None:
             if kind == "lab":
                 return f"lab `{name}` (not written yet)"
-            raise BookError(f"{where}: reference @{kind}:{name} points nowhere; "
-                            f"define it (e.g. {{#{kind}:{name}}} on a heading) or fix the name")
+            how = {"ch": f"add chapters/NN-{name}.md or fix the name",
+                   "sec": f"put {{#sec:{name}}} on a heading or fix the name",
+                   "fig": f"add ![Caption](fig:{name}) or fix the name"}[kind]
+            raise BookError(f"{where}: reference @{kind}:{name} points nowhere; {how}")
         text = {"sec": "Section", "fig": "Figure", "ch": "Chapter", "lab": ""}[kind]
         if kind == "ch" and label.page.kind == "appendix":
             text = "Appendix"

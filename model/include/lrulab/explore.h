@@ -1,0 +1,104 @@
+/*
+ * The explorer: runs a scenario many times, choosing at every yield point
+ * which CPU steps next or where a pending interrupt is delivered, and
+ * reports the first schedule under which an enabled checker fails.
+ */
+#ifndef LRULAB_EXPLORE_H
+#define LRULAB_EXPLORE_H
+
+#include <stdio.h>
+#include "lrulab/sim.h"
+
+#define MAX_CHOICES	(SIM_MAX_CPUS * 2 + SIM_MAX_CTX)
+#define MAX_STEPS	20000
+
+enum choice_kind { CH_RUN, CH_IRQ };
+
+/* One thing the machine can do next: step a cpu, or deliver an irq there. */
+struct choice {
+	enum choice_kind kind;
+	int cpu;
+	int ctx;			/* the context that will run */
+};
+
+/*
+ * A chooser picks an index into @opts; @dflt is the choice that continues
+ * the context that ran last (or the lowest cpu if it cannot go on).
+ */
+struct chooser {
+	int (*choose)(struct chooser *self, const struct choice *opts, int n,
+		      int dflt);
+};
+
+struct scenario {
+	const char *name;
+	const char *summary;
+	void (*setup)(void);
+};
+
+extern const struct scenario *const scenarios[];
+const struct scenario *find_scenario(const char *name);
+
+/* One step of a recorded run: what was chosen and what else was possible. */
+struct step_record {
+	struct choice chosen;
+	int nr_opts;
+	int chosen_idx;
+	bool cont;			/* the default went on with the last context */
+	bool preempted;
+};
+
+struct run_result {
+	bool failed;
+	struct sim_failure failure;
+	int nr_steps;
+	int preemptions;
+	struct step_record *steps;	/* nr_steps entries, owned by the run */
+};
+
+/* Run @sc once to quiescence (or failure) under @ch. */
+void sim_run(const struct scenario *sc, const struct sim_config *cfg,
+	     struct chooser *ch, struct run_result *out);
+
+/* Schedules as text: "0*5 1*3 i1 1*2" (cpu*steps; iN = irq delivered on N) */
+int schedule_format(const struct run_result *r, char *buf, size_t len);
+int schedule_parse(const char *text, struct choice *out, int *counts, int max,
+		   char *err, size_t errlen);
+
+struct explore_stats {
+	long runs;
+	long steps;
+	double seconds;
+};
+
+enum strategy_kind { STRAT_DFS, STRAT_PCT, STRAT_REPLAY };
+
+struct strategy {
+	enum strategy_kind kind;
+	int bound;			/* dfs: preemption bound */
+	unsigned long seed;		/* pct */
+	long runs;			/* pct */
+	int depth;			/* pct: d */
+	const char *schedule;		/* replay */
+};
+
+/*
+ * Explore; on failure fill @fail_sched with the failing schedule.
+ * Returns 1 if a failure was found, 0 if none.
+ */
+int explore(const struct scenario *sc, const struct sim_config *cfg,
+	    const struct strategy *st, struct run_result *out,
+	    char *fail_sched, size_t len, struct explore_stats *stats);
+
+/* Shrink a failing schedule while the same checker still fails. */
+void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
+		       enum checker checker, char *sched, size_t len);
+
+/* Replay @sched; returns the result (trace in sim.trace). */
+void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
+		     const char *sched, struct run_result *out);
+
+void print_trace(FILE *f, int nr_cpus);
+void write_dot(FILE *f, int nr_cpus, const char *title);
+
+#endif /* LRULAB_EXPLORE_H */

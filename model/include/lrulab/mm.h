@@ -1,0 +1,123 @@
+/*
+ * The modelled memory manager: the page pool and allocator, the swap cache
+ * and swap map, small mms with ptes, copy-on-write, kiobuf pins and
+ * shrink_cache.  Names and semantics follow Linux 2.4.18-pre9; each
+ * function's definition names the 2.4 function and file it models.
+ */
+#ifndef LRULAB_MM_H
+#define LRULAB_MM_H
+
+#include "lrulab/kernel.h"
+
+#define NR_PAGES	16
+#define NR_SWAP		16
+#define NR_PTES		4
+#define NR_MMS		4
+#define MAX_KIOBUF	4
+
+/* The pages, "mem_map", and the allocator's free list. */
+extern struct page mem_map[NR_PAGES];
+extern spinlock_t zone_lock;
+extern spinlock_t pagecache_lock;
+extern spinlock_t swaplock;
+extern struct address_space swapper_space;
+
+struct page *alloc_page(void);
+
+/* A pte holds either a page or a swap entry (0 = none). */
+typedef struct {
+	struct page *page;
+	unsigned long swap;
+	bool write;
+} pte_t;
+
+struct mm_struct {
+	const char *name;
+	spinlock_t page_table_lock;
+	pte_t pte[NR_PTES];
+};
+
+extern struct mm_struct mms[NR_MMS];
+
+/* A kiobuf-style pin: references taken on user pages for I/O. */
+struct kiobuf {
+	int nr_pages;
+	struct page *maplist[MAX_KIOBUF];
+};
+
+int map_user_kiobuf(struct kiobuf *iobuf, struct mm_struct *mm, int addr,
+		    int len);
+void unmap_kiobuf(struct kiobuf *iobuf);
+
+/* The swap map and the swap cache (mm/swapfile.c, mm/swap_state.c) */
+extern unsigned char swap_map[NR_SWAP];
+extern int nr_swap_pages, total_swap_pages;
+unsigned long get_swap_page(void);
+int swap_duplicate(unsigned long entry);
+void swap_free(unsigned long entry);
+int vm_swap_full(void);
+int add_to_swap_cache(struct page *page, unsigned long entry);
+void __delete_from_swap_cache(struct page *page);
+void delete_from_swap_cache(struct page *page);
+int remove_exclusive_swap_page(struct page *page);
+int can_share_swap_page(struct page *page);
+void free_page_and_swap_cache(struct page *page);
+void free_swap_and_cache(unsigned long entry);
+struct page *find_trylock_page(struct address_space *mapping,
+			       unsigned long index);
+
+/* Faults and unmapping (mm/memory.c) */
+int do_anonymous_page(struct mm_struct *mm, int addr);
+int do_wp_page(struct mm_struct *mm, int addr);
+void zap_page_range(struct mm_struct *mm, int addr, int len);
+int try_to_swap_out(struct mm_struct *mm, int addr);
+
+/* Reclaim (mm/vmscan.c) */
+int shrink_cache(int nr_pages, int priority);
+
+/* Deferred work: 2.4's schedule_task(), run by keventd */
+void schedule_task(void (*fn)(void));
+void run_task_queue(void);
+
+/* What happened to pages during a run: the labs' counters. */
+struct mm_counters {
+	int freed;			/* pages that reached the free list */
+	int freed_in_irq;		/* ...from interrupt context */
+	int left_on_lru;		/* count 0 pages left for shrink_cache */
+	int reclaimed_zero_count;	/* left pages freed by shrink_cache */
+	int reclaimed_swap_cache;	/* clean swap cache pages reclaimed */
+	int lru_del_in_irq;		/* lru_cache_del from interrupt context */
+	int cow_copies;
+};
+extern struct mm_counters mm_counters;
+
+/* Reset the whole mm to its boot state: every page free, lists empty. */
+void mm_reset(void);
+/* The quiescence checks: leaks, LRU membership, swap map consistency. */
+void mm_check_quiescent(void);
+/* Walk both LRU lists; report corruption if they are inconsistent. */
+void mm_check_lru(const char *when);
+
+/* The variant: hook implementations plus the few base differences. */
+struct variant {
+	const char *name;
+	const char *summary;
+	const char *source;		/* message or version it comes from */
+	int (*free_pages_ok_lru)(struct page *page);
+	int (*shrink_cache_zero_count)(struct page *page, int *nr_pages);
+	void (*do_wp_page_release_old)(struct page *old_page);
+	void (*free_page_and_swap_cache_release)(struct page *page);
+	void (*free_swap_and_cache_deleted)(struct page *page);
+	/* 2.4.17 / 7 Feb: page_cache_release is an LRU-aware function */
+	void (*page_cache_release)(struct page *page);
+	/* 2.5.32: pagemap_lru_lock is always taken with interrupts off */
+	bool lru_lock_irqsafe;
+};
+
+extern const struct variant *variant;
+extern const struct variant *const variants[];
+const struct variant *find_variant(const char *name);
+/* Fill the hooks a student object defines into a copy of fix-0212. */
+const struct variant *student_variant(void);
+
+#endif /* LRULAB_MM_H */

@@ -1,0 +1,136 @@
+/*
+ * The simulated machine: CPUs, process-context tasks and interrupt handlers
+ * as coroutines, and the yield point every model primitive passes through.
+ * The explorer (explore.c) decides at each yield point which context runs
+ * next; everything else in the model only calls sim_yield() and reports
+ * failures with sim_fail().
+ */
+#ifndef LRULAB_SIM_H
+#define LRULAB_SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SIM_MAX_CPUS	4
+#define SIM_MAX_CTX	16
+#define SIM_MAX_TRACE	4096
+
+struct page;
+struct spinlock;
+
+enum ctx_kind { CTX_TASK, CTX_SOFTIRQ, CTX_HARDIRQ };
+
+enum ctx_state { CTX_READY, CTX_SPINNING, CTX_DONE };
+
+/* One line of the trace: which context did what to which page or lock. */
+struct trace_event {
+	int ctx;
+	int cpu;
+	int page;			/* page id, -1 if none */
+	long before, after;		/* count or flag value around the step */
+	const char *what;		/* primitive, e.g. "put_page_testzero" */
+	const char *where;		/* modelled kernel function */
+	const char *lock;		/* lock name, if the step is a lock op */
+};
+
+/* One execution context: a process-context task or an interrupt handler. */
+struct sim_ctx {
+	int id;
+	enum ctx_kind kind;
+	enum ctx_state state;
+	const char *name;
+	int cpu;
+	bool irqs_off;			/* this context's view of the local irq flag */
+	bool started;
+	bool raised;			/* an irq: raised, waiting for delivery */
+	int below;			/* irq: the context it interrupted */
+	int target_cpu;			/* irq: where it may arrive, -1 any */
+	struct spinlock *spinning_on;
+	struct trace_event next;	/* the step it will do when resumed */
+	int last_trace;
+	int freed;			/* pages this context put on the free list */
+	void (*fn)(void *);
+	void *arg;
+	void *uctx;			/* ucontext_t, opaque here */
+	void *stack;
+	size_t stack_size;
+};
+
+/* The failure classes, each a checker that can be enabled for a run. */
+enum checker {
+	CHK_DOUBLE_FREE,
+	CHK_USE_AFTER_FREE,
+	CHK_UNDERFLOW,
+	CHK_LEAK,
+	CHK_LRU_CORRUPTION,
+	CHK_LRU_LOST,
+	CHK_BUG,
+	CHK_IRQ_SAFETY,
+	CHK_DEADLOCK,
+	CHK_STEP_LIMIT,
+	CHK_NR_PAGES,
+	NR_CHECKERS
+};
+
+extern const char *const checker_names[NR_CHECKERS];
+
+
+struct sim_failure {
+	enum checker checker;
+	int page;			/* -1 if none */
+	int ctx, other_ctx;		/* the two contexts involved, -1 if none */
+	int step;
+	char msg[512];
+};
+
+struct sim_config {
+	int nr_cpus;
+	bool up;			/* UP kernel: spinlocks compile away */
+	unsigned checkers;		/* bit mask of enum checker */
+	long step_limit;
+};
+
+/* The state of the machine during one run. */
+struct sim {
+	struct sim_config cfg;
+	struct sim_ctx ctx[SIM_MAX_CTX];
+	int nr_ctx;
+	int cur_ctx[SIM_MAX_CPUS];	/* context on top of each cpu, -1 idle */
+	int running;			/* context executing right now, -1 none */
+	long steps;
+	bool failed;
+	struct sim_failure failure;
+	bool in_epilogue;
+	struct trace_event trace[SIM_MAX_TRACE];
+	int nr_trace;
+};
+
+extern struct sim sim;
+
+/* Spawn a process-context task bound to @cpu; tasks on one cpu run in order. */
+int sim_spawn(int cpu, const char *name, void (*fn)(void *), void *arg);
+/*
+ * Make an interrupt handler pending on @cpu; the explorer delivers it at a
+ * later yield point where that cpu has interrupts enabled.
+ */
+int sim_raise_irq(int cpu, enum ctx_kind kind, const char *name,
+		  void (*fn)(void *), void *arg);
+
+/* Give the explorer a chance to switch before the step described here. */
+void sim_yield(const char *what, const char *where, const struct page *page,
+	       const struct spinlock *lock);
+/* Record the outcome of the step just done (count or flag before/after). */
+void sim_trace_result(long before, long after);
+
+/* Report a failure found by @checker; returns only if the checker is off. */
+void sim_fail(enum checker checker, const struct page *page, int other_ctx,
+	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+struct sim_ctx *sim_current(void);
+const char *ctx_kind_name(enum ctx_kind kind);
+/* "cpu1 hardirq aio_complete" for reports */
+const char *ctx_describe(int ctx, char *buf, size_t len);
+
+bool sim_checker_on(enum checker checker);
+
+#endif /* LRULAB_SIM_H */

@@ -1,0 +1,520 @@
+/*
+ * Search strategies over schedules, all by re-execution from the start:
+ * - dfs:BOUND  every schedule with at most BOUND preemptions, depth first
+ *              (iterative context bounding, as CHESS does);
+ * - pct:SEED:RUNS:DEPTH  random priorities with DEPTH-1 change points
+ *              (Burckhardt et al., PCT), seeded, so reproducible;
+ * - replay:SCHEDULE  one given schedule.
+ * Also the schedule text format, the minimizer, and the trace printers.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lrulab/explore.h"
+
+/* --- schedule text ----------------------------------------------------- */
+
+int schedule_format(const struct run_result *r, char *buf, size_t len)
+{
+	size_t off = 0;
+	int i = 0;
+
+	buf[0] = '\0';
+	while (i < r->nr_steps) {
+		const struct choice *c = &r->steps[i].chosen;
+		int n = 1;
+
+		if (c->kind == CH_IRQ) {
+			off += snprintf(buf + off, off < len ? len - off : 0,
+					"%si%d", off ? " " : "", c->cpu);
+			i++;
+			continue;
+		}
+		while (i + n < r->nr_steps &&
+		       r->steps[i + n].chosen.kind == CH_RUN &&
+		       r->steps[i + n].chosen.cpu == c->cpu)
+			n++;
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				n > 1 ? "%s%d*%d" : "%s%d", off ? " " : "",
+				c->cpu, n);
+		i += n;
+	}
+	return off < len ? 0 : -1;
+}
+
+int schedule_parse(const char *text, struct choice *out, int *counts, int max,
+		   char *err, size_t errlen)
+{
+	const char *p = text;
+	int n = 0;
+
+	while (*p) {
+		char *end;
+		long cpu, count = 1;
+		bool irq = false;
+
+		if (isspace((unsigned char)*p) || *p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == '#')		/* comment to end of line */
+			break;
+		if (*p == 'i') {
+			irq = true;
+			p++;
+		}
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		cpu = strtol(p, &end, 10);
+		p = end;
+		if (!irq && *p == '*') {
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			count = strtol(p, &end, 10);
+			p = end;
+		}
+		if (cpu >= SIM_MAX_CPUS || count < 1 || count > MAX_STEPS)
+			goto bad;
+		if (*p && !isspace((unsigned char)*p) && *p != ',' && *p != '#')
+			goto bad;
+		if (n >= max) {
+			snprintf(err, errlen, "schedule too long (more than %d "
+				 "tokens)", max);
+			return -1;
+		}
+		out[n] = (struct choice){ irq ? CH_IRQ : CH_RUN, (int)cpu, -1 };
+		counts[n++] = (int)count;
+	}
+	return n;
+bad:
+	snprintf(err, errlen, "bad schedule token at \"%.12s\": write CPU, "
+		 "CPU*STEPS or iCPU (e.g. \"0*5 1*3 i1 1\")", p);
+	return -1;
+}
+
+/* --- choosers ---------------------------------------------------------- */
+
+/* Follow a list of tokens; when a token cannot be taken, skip it. */
+struct replay_chooser {
+	struct chooser base;
+	struct choice tok[MAX_STEPS];
+	int count[MAX_STEPS];
+	int nr_tok, cur, used;
+};
+
+static int replay_choose(struct chooser *self, const struct choice *opts,
+			 int n, int dflt)
+{
+	struct replay_chooser *rc = (struct replay_chooser *)self;
+
+	while (rc->cur < rc->nr_tok) {
+		const struct choice *t = &rc->tok[rc->cur];
+		int i;
+
+		for (i = 0; i < n; i++)
+			if (opts[i].kind == t->kind && opts[i].cpu == t->cpu)
+				break;
+		if (i == n) {		/* diverged: drop the rest of the token */
+			rc->cur++;
+			rc->used = 0;
+			continue;
+		}
+		if (++rc->used >= rc->count[rc->cur]) {
+			rc->cur++;
+			rc->used = 0;
+		}
+		return i;
+	}
+	return dflt;
+}
+
+/* Replay a prefix of choice indices, then take the default. */
+struct dfs_chooser {
+	struct chooser base;
+	int *prefix;
+	int nr_prefix;
+	int pos;
+};
+
+static int dfs_choose(struct chooser *self, const struct choice *opts, int n,
+		      int dflt)
+{
+	struct dfs_chooser *dc = (struct dfs_chooser *)self;
+
+	(void)opts;
+	(void)n;
+	if (dc->pos < dc->nr_prefix)
+		return dc->prefix[dc->pos++];
+	dc->pos++;
+	return dflt;
+}
+
+/* PCT: highest priority enabled context runs; priorities drop at change points */
+struct pct_chooser {
+	struct chooser base;
+	unsigned long long rng;
+	int prio[SIM_MAX_CTX];
+	long change_at[8];
+	int depth;
+	long step;
+};
+
+static unsigned long long rng_next(unsigned long long *s)
+{
+	/* splitmix64 */
+	unsigned long long z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static int pct_choose(struct chooser *self, const struct choice *opts, int n,
+		      int dflt)
+{
+	struct pct_chooser *pc = (struct pct_chooser *)self;
+	int i, best = -1;
+
+	(void)dflt;
+	for (i = 0; i < n; i++)
+		if (best < 0 || pc->prio[opts[i].ctx] > pc->prio[opts[best].ctx])
+			best = i;
+	for (i = 0; i < pc->depth - 1; i++)
+		if (pc->change_at[i] == pc->step)
+			pc->prio[opts[best].ctx] = i - pc->depth;	/* below all */
+	pc->step++;
+	return best;
+}
+
+static void pct_init(struct pct_chooser *pc, unsigned long seed, long run,
+		     int depth, long est_steps)
+{
+	int i;
+
+	memset(pc, 0, sizeof(*pc));
+	pc->base.choose = pct_choose;
+	pc->rng = seed * 1000003ULL + (unsigned long long)run;
+	pc->depth = depth < 1 ? 1 : depth > 8 ? 8 : depth;
+	for (i = 0; i < SIM_MAX_CTX; i++)
+		pc->prio[i] = (int)(rng_next(&pc->rng) % 1000000) + 16;
+	for (i = 0; i < pc->depth - 1; i++)
+		pc->change_at[i] = (long)(rng_next(&pc->rng) %
+					  (unsigned long long)(est_steps + 1));
+}
+
+/* --- running ----------------------------------------------------------- */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
+		     const char *sched, struct run_result *out)
+{
+	static struct replay_chooser rc;
+	char err[128];
+	int n;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.base.choose = replay_choose;
+	n = schedule_parse(sched, rc.tok, rc.count, MAX_STEPS, err, sizeof(err));
+	rc.nr_tok = n < 0 ? 0 : n;
+	sim_run(sc, cfg, &rc.base, out);
+}
+
+static bool same_failure(const struct run_result *r, enum checker checker)
+{
+	return r->failed && r->failure.checker == checker;
+}
+
+/* Write tokens back as text, leaving out token @skip (-1: none). */
+static bool format_tokens(const struct choice *tok, const int *count, int n,
+			  int skip, char *buf, size_t len)
+{
+	size_t off = 0;
+	int j;
+
+	buf[0] = '\0';
+	for (j = 0; j < n; j++) {
+		if (j == skip)
+			continue;
+		off += snprintf(buf + off, off < len ? len - off : 0,
+				tok[j].kind == CH_IRQ ? "%si%d" :
+				count[j] > 1 ? "%s%d*%d" : "%s%d",
+				off ? " " : "", tok[j].cpu, count[j]);
+	}
+	return off < len;
+}
+
+/*
+ * Greedy shrinking: drop whole tokens, then shorten run lengths, keeping
+ * each change only if the same checker still fails.  What is left is a
+ * schedule with few preemptions that a student can read and replay.
+ */
+void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
+		       enum checker checker, char *sched, size_t len)
+{
+	static struct choice tok[MAX_STEPS];
+	static int count[MAX_STEPS];
+	struct run_result r;
+	char err[128], *trial = malloc(len);
+	bool changed = true;
+	int n, i, rounds = 0;
+
+	n = schedule_parse(sched, tok, count, MAX_STEPS, err, sizeof(err));
+	while (n > 0 && changed && rounds++ < 8) {
+		changed = false;
+		for (i = n - 1; i >= 0; i--) {
+			if (!format_tokens(tok, count, n, i, trial, len))
+				continue;
+			replay_schedule(sc, cfg, trial, &r);
+			if (same_failure(&r, checker)) {
+				memmove(&tok[i], &tok[i + 1],
+					(n - i - 1) * sizeof(tok[0]));
+				memmove(&count[i], &count[i + 1],
+					(n - i - 1) * sizeof(count[0]));
+				n--;
+				changed = true;
+				continue;
+			}
+			/* a shorter run: halve while the failure stays */
+			while (tok[i].kind == CH_RUN && count[i] > 1) {
+				int saved = count[i];
+
+				count[i] = saved / 2;
+				format_tokens(tok, count, n, -1, trial, len);
+				replay_schedule(sc, cfg, trial, &r);
+				if (!same_failure(&r, checker)) {
+					count[i] = saved;
+					break;
+				}
+				changed = true;
+			}
+		}
+	}
+	if (n >= 0)
+		format_tokens(tok, count, n, -1, sched, len);
+	free(trial);
+}
+
+/*
+ * Depth-first over schedules with a preemption bound.  The stack holds, for
+ * each step of the last run, the index taken and how many preemptions the
+ * run had made before that step; backtracking picks the deepest step with
+ * an untried alternative that stays within the bound.
+ */
+static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
+		       int bound, struct run_result *out,
+		       struct explore_stats *stats)
+{
+	static int prefix[MAX_STEPS];
+	static int tried_upto[MAX_STEPS];	/* highest index tried */
+	static int preempts_before[MAX_STEPS];
+	static int nr_opts[MAX_STEPS];
+	static int dflt_idx[MAX_STEPS];
+	static bool cont[MAX_STEPS];
+	struct dfs_chooser dc = { .base.choose = dfs_choose, .prefix = prefix };
+	int depth = 0;
+
+	for (;;) {
+		int i, p = 0, k;
+
+		dc.nr_prefix = depth;
+		dc.pos = 0;
+		sim_run(sc, cfg, &dc.base, out);
+		stats->runs++;
+		stats->steps += out->nr_steps;
+		if (out->failed)
+			return 1;
+		/* record the run beyond the forced prefix */
+		for (i = 0; i < out->nr_steps; i++) {
+			const struct step_record *s = &out->steps[i];
+
+			preempts_before[i] = p;
+			p += s->preempted;
+			if (i >= depth) {
+				prefix[i] = s->chosen_idx;
+				tried_upto[i] = -1;
+				nr_opts[i] = s->nr_opts;
+				/* the default was taken past the prefix */
+				dflt_idx[i] = s->chosen_idx;
+				cont[i] = s->cont;
+			}
+		}
+		/* backtrack */
+		for (k = out->nr_steps - 1; k >= 0; k--) {
+			int next = tried_upto[k] < 0 ? 0 : tried_upto[k] + 1;
+
+			if (next == dflt_idx[k])
+				next++;
+			/* every alternative to the default is a preemption
+			 * when the running context could have gone on */
+			if (next < nr_opts[k] &&
+			    preempts_before[k] + (cont[k] ? 1 : 0) <= bound) {
+				tried_upto[k] = next;
+				prefix[k] = next;
+				depth = k + 1;
+				break;
+			}
+		}
+		if (k < 0)
+			return 0;
+	}
+}
+
+static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
+		       const struct strategy *st, struct run_result *out,
+		       struct explore_stats *stats)
+{
+	static struct pct_chooser pc;
+	struct dfs_chooser first = { .base.choose = dfs_choose };
+	long run, est;
+
+	sim_run(sc, cfg, &first.base, out);	/* learn the run length */
+	stats->runs++;
+	stats->steps += out->nr_steps;
+	if (out->failed)
+		return 1;
+	est = out->nr_steps;
+	for (run = 0; run < st->runs; run++) {
+		pct_init(&pc, st->seed, run, st->depth, est);
+		sim_run(sc, cfg, &pc.base, out);
+		stats->runs++;
+		stats->steps += out->nr_steps;
+		if (out->failed)
+			return 1;
+	}
+	return 0;
+}
+
+int explore(const struct scenario *sc, const struct sim_config *cfg,
+	    const struct strategy *st, struct run_result *out,
+	    char *fail_sched, size_t len, struct explore_stats *stats)
+{
+	double t0 = now();
+	int found = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	switch (st->kind) {
+	case STRAT_DFS:
+		found = explore_dfs(sc, cfg, st->bound, out, stats);
+		break;
+	case STRAT_PCT:
+		found = explore_pct(sc, cfg, st, out, stats);
+		break;
+	case STRAT_REPLAY:
+		replay_schedule(sc, cfg, st->schedule, out);
+		stats->runs = 1;
+		stats->steps = out->nr_steps;
+		found = out->failed;
+		break;
+	}
+	stats->seconds = now() - t0;
+	if (found)
+		schedule_format(out, fail_sched, len);
+	return found;
+}
+
+/* --- trace printers ---------------------------------------------------- */
+
+static void describe_event(const struct trace_event *ev, char *buf, size_t len)
+{
+	const struct sim_ctx *c = &sim.ctx[ev->ctx];
+	char obj[48] = "";
+
+	if (ev->page >= 0)
+		snprintf(obj, sizeof(obj), "(p%d)", ev->page);
+	else if (ev->lock)
+		snprintf(obj, sizeof(obj), "(%s)", ev->lock);
+	if (ev->page >= 0 && ev->before != ev->after)
+		snprintf(buf, len, "%s%s: %s %s%s %ld->%ld",
+			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+			 ev->what, obj, ev->before, ev->after);
+	else if (ev->page >= 0 && strncmp(ev->what, "Page", 4) == 0)
+		snprintf(buf, len, "%s%s: %s %s%s = %ld",
+			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+			 ev->what, obj, ev->after);
+	else if (ev->page >= 0 && !strcmp(ev->what, "page_count"))
+		snprintf(buf, len, "%s%s: %s page_count%s = %ld",
+			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+			 obj, ev->after);
+	else
+		snprintf(buf, len, "%s%s: %s %s%s",
+			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+			 ev->what, obj);
+}
+
+void print_trace(FILE *f, int nr_cpus)
+{
+	const int width = 64;
+	int i, cpu;
+
+	fprintf(f, "step ");
+	for (cpu = 0; cpu < nr_cpus; cpu++)
+		fprintf(f, "| %-*s", width, cpu == 0 ? "cpu0" : cpu == 1 ? "cpu1" :
+			cpu == 2 ? "cpu2" : "cpu3");
+	fprintf(f, "\n");
+	for (i = 0; i < sim.nr_trace; i++) {
+		const struct trace_event *ev = &sim.trace[i];
+		char buf[160];
+
+		if (!strcmp(ev->what, "spin"))
+			continue;
+		describe_event(ev, buf, sizeof(buf));
+		fprintf(f, "%4d ", i + 1);
+		for (cpu = 0; cpu < nr_cpus; cpu++)
+			fprintf(f, "| %-*.*s", width, width,
+				cpu == ev->cpu ? buf : "");
+		fprintf(f, "\n");
+	}
+}
+
+void write_dot(FILE *f, int nr_cpus, const char *title)
+{
+	int i, cpu, prev[SIM_MAX_CPUS], last = -1;
+
+	fprintf(f, "digraph timeline {\n  label=\"%s\"; labelloc=t;\n"
+		"  rankdir=TB; node [shape=box, fontname=\"monospace\", "
+		"fontsize=9];\n", title);
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		prev[cpu] = -1;
+		fprintf(f, "  subgraph cluster_cpu%d { label=\"cpu%d\"; "
+			"style=rounded;\n", cpu, cpu);
+		for (i = 0; i < sim.nr_trace; i++) {
+			const struct trace_event *ev = &sim.trace[i];
+			char buf[160];
+
+			if (ev->cpu != cpu || !strcmp(ev->what, "spin") ||
+			    !strcmp(ev->what, "start"))
+				continue;
+			describe_event(ev, buf, sizeof(buf));
+			fprintf(f, "    e%d [label=\"%d: %s\"%s];\n", i, i + 1, buf,
+				sim.failed && i == sim.nr_trace - 1 ?
+				", color=red, penwidth=2" : "");
+		}
+		fprintf(f, "  }\n");
+	}
+	/* program order within a cpu, and the cross-cpu order of switches */
+	for (i = 0; i < sim.nr_trace; i++) {
+		const struct trace_event *ev = &sim.trace[i];
+
+		if (!strcmp(ev->what, "spin") || !strcmp(ev->what, "start"))
+			continue;
+		if (prev[ev->cpu] >= 0)
+			fprintf(f, "  e%d -> e%d;\n", prev[ev->cpu], i);
+		if (last >= 0 && sim.trace[last].cpu != ev->cpu)
+			fprintf(f, "  e%d -> e%d [style=dashed, color=gray, "
+				"constraint=true];\n", last, i);
+		prev[ev->cpu] = i;
+		last = i;
+	}
+	fprintf(f, "}\n");
+}

@@ -1,0 +1,455 @@
+/*
+ * The simulated machine: contexts as ucontext coroutines, one scheduler
+ * loop that asks a chooser what happens at every yield point, the trace,
+ * and failure reporting.  A run starts from mm_reset() and a scenario's
+ * setup, and ends at quiescence (after the epilogue's reclaim pass and the
+ * quiescence checks) or at the first failure of an enabled checker.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+
+#include "lrulab/explore.h"
+#include "lrulab/mm.h"
+
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/common_interface_defs.h>
+#define CTX_STACK_SIZE	(256 * 1024)
+#else
+#define CTX_STACK_SIZE	(64 * 1024)
+#endif
+
+struct sim sim;
+
+const char *const checker_names[NR_CHECKERS] = {
+	[CHK_DOUBLE_FREE] = "double-free",
+	[CHK_USE_AFTER_FREE] = "use-after-free",
+	[CHK_UNDERFLOW] = "refcount-underflow",
+	[CHK_LEAK] = "leak",
+	[CHK_LRU_CORRUPTION] = "lru-corruption",
+	[CHK_LRU_LOST] = "lru-lost",
+	[CHK_BUG] = "bug",
+	[CHK_IRQ_SAFETY] = "irq-safety",
+	[CHK_DEADLOCK] = "deadlock",
+	[CHK_STEP_LIMIT] = "step-limit",
+	[CHK_NR_PAGES] = "nr-pages",
+};
+
+/* Failures after which the run cannot meaningfully go on. */
+static const unsigned fatal_checkers = 1u << CHK_DOUBLE_FREE |
+	1u << CHK_LRU_CORRUPTION | 1u << CHK_BUG | 1u << CHK_DEADLOCK |
+	1u << CHK_STEP_LIMIT;
+
+static ucontext_t sched_uctx;
+static ucontext_t ctx_uctx[SIM_MAX_CTX];
+static void *ctx_stacks[SIM_MAX_CTX];
+static bool run_aborted;	/* a disabled fatal checker ended the run */
+
+#ifdef __SANITIZE_ADDRESS__
+static const void *main_stack_bottom;
+static size_t main_stack_size;
+#endif
+
+bool sim_checker_on(enum checker checker)
+{
+	return sim.cfg.checkers & (1u << checker);
+}
+
+const char *ctx_kind_name(enum ctx_kind kind)
+{
+	switch (kind) {
+	case CTX_TASK:
+		return "task";
+	case CTX_SOFTIRQ:
+		return "softirq";
+	case CTX_HARDIRQ:
+		return "hardirq";
+	}
+	return "?";
+}
+
+const char *ctx_describe(int id, char *buf, size_t len)
+{
+	if (id < 0 || id >= sim.nr_ctx) {
+		snprintf(buf, len, "(none)");
+		return buf;
+	}
+	snprintf(buf, len, "cpu%d %s %s", sim.ctx[id].cpu,
+		 ctx_kind_name(sim.ctx[id].kind), sim.ctx[id].name);
+	return buf;
+}
+
+struct sim_ctx *sim_current(void)
+{
+	return sim.running < 0 ? NULL : &sim.ctx[sim.running];
+}
+
+static struct sim_ctx *new_ctx(const char *name, void (*fn)(void *), void *arg)
+{
+	struct sim_ctx *c;
+
+	if (sim.nr_ctx >= SIM_MAX_CTX) {
+		fprintf(stderr, "lrusim: too many contexts in scenario\n");
+		exit(2);
+	}
+	c = &sim.ctx[sim.nr_ctx];
+	memset(c, 0, sizeof(*c));
+	c->id = sim.nr_ctx++;
+	c->name = name;
+	c->fn = fn;
+	c->arg = arg;
+	c->below = -1;
+	c->target_cpu = -1;
+	c->last_trace = -1;
+	c->next.what = "start";
+	c->next.where = name;
+	c->next.page = -1;
+	return c;
+}
+
+int sim_spawn(int cpu, const char *name, void (*fn)(void *), void *arg)
+{
+	struct sim_ctx *c = new_ctx(name, fn, arg);
+
+	/* On a UP machine every task shares the one cpu, in spawn order. */
+	c->cpu = cpu < sim.cfg.nr_cpus ? cpu : sim.cfg.nr_cpus - 1;
+	c->kind = CTX_TASK;
+	return c->id;
+}
+
+int sim_raise_irq(int cpu, enum ctx_kind kind, const char *name,
+		  void (*fn)(void *), void *arg)
+{
+	struct sim_ctx *c = new_ctx(name, fn, arg);
+
+	c->kind = kind;
+	c->target_cpu = cpu < sim.cfg.nr_cpus ? cpu : -1;
+	c->cpu = -1;
+	c->raised = true;
+	c->irqs_off = kind == CTX_HARDIRQ;
+	return c->id;
+}
+
+static void switch_to_scheduler(struct sim_ctx *c, bool dying)
+{
+#ifdef __SANITIZE_ADDRESS__
+	void *fake = NULL;
+
+	__sanitizer_start_switch_fiber(dying ? NULL : &fake, main_stack_bottom,
+				       main_stack_size);
+	swapcontext(&ctx_uctx[c->id], &sched_uctx);
+	__sanitizer_finish_switch_fiber(fake, &main_stack_bottom,
+					&main_stack_size);
+#else
+	(void)dying;
+	swapcontext(&ctx_uctx[c->id], &sched_uctx);
+#endif
+}
+
+static void ctx_trampoline(void)
+{
+	struct sim_ctx *c = sim_current();
+
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(NULL, &main_stack_bottom,
+					&main_stack_size);
+#endif
+	c->fn(c->arg);
+	c->state = CTX_DONE;
+	switch_to_scheduler(c, true);
+}
+
+static void resume(struct sim_ctx *c)
+{
+	if (!c->started) {
+		if (!ctx_stacks[c->id])
+			ctx_stacks[c->id] = malloc(CTX_STACK_SIZE);
+		getcontext(&ctx_uctx[c->id]);
+		ctx_uctx[c->id].uc_stack.ss_sp = ctx_stacks[c->id];
+		ctx_uctx[c->id].uc_stack.ss_size = CTX_STACK_SIZE;
+		ctx_uctx[c->id].uc_link = NULL;
+		makecontext(&ctx_uctx[c->id], ctx_trampoline, 0);
+		c->started = true;
+	}
+	sim.running = c->id;
+#ifdef __SANITIZE_ADDRESS__
+	{
+		void *fake = NULL;
+
+		__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id],
+					       CTX_STACK_SIZE);
+		swapcontext(&sched_uctx, &ctx_uctx[c->id]);
+		__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+	}
+#else
+	swapcontext(&sched_uctx, &ctx_uctx[c->id]);
+#endif
+	sim.running = -1;
+}
+
+void sim_yield(const char *what, const char *where, const struct page *page,
+	       const struct spinlock *lock)
+{
+	struct sim_ctx *c = sim_current();
+
+	if (!c)
+		return;		/* scenario setup runs outside the machine */
+	c->next.what = what;
+	c->next.where = where;
+	c->next.page = page ? page->id : -1;
+	c->next.lock = lock ? lock->name : NULL;
+	c->next.before = c->next.after = 0;
+	switch_to_scheduler(c, false);
+}
+
+void sim_trace_result(long before, long after)
+{
+	struct sim_ctx *c = sim_current();
+
+	if (!c || c->last_trace < 0)
+		return;
+	sim.trace[c->last_trace].before = before;
+	sim.trace[c->last_trace].after = after;
+}
+
+void sim_fail(enum checker checker, const struct page *page, int other_ctx,
+	      const char *fmt, ...)
+{
+	struct sim_ctx *c = sim_current();
+	va_list ap;
+
+	if (!sim_checker_on(checker)) {
+		if (!(fatal_checkers & (1u << checker)))
+			return;
+		run_aborted = true;
+	} else if (!sim.failed) {
+		sim.failed = true;
+		sim.failure.checker = checker;
+		sim.failure.page = page ? page->id : -1;
+		sim.failure.ctx = c ? c->id : -1;
+		sim.failure.other_ctx = other_ctx;
+		sim.failure.step = sim.nr_trace;
+		va_start(ap, fmt);
+		vsnprintf(sim.failure.msg, sizeof(sim.failure.msg), fmt, ap);
+		va_end(ap);
+	}
+	if (c)
+		switch_to_scheduler(c, true);
+	/* outside the machine (quiescence checks): the caller returns */
+}
+
+static bool ctx_enabled(const struct sim_ctx *c)
+{
+	if (c->state == CTX_DONE)
+		return false;
+	if (c->state == CTX_SPINNING)
+		return c->spinning_on->owner < 0;
+	return true;
+}
+
+/* The context on top of @cpu: its irq if one is running, else its task. */
+static int top_of(int cpu)
+{
+	int i;
+
+	if (sim.cur_ctx[cpu] >= 0 && sim.ctx[sim.cur_ctx[cpu]].state != CTX_DONE)
+		return sim.cur_ctx[cpu];
+	for (i = 0; i < sim.nr_ctx; i++) {
+		struct sim_ctx *c = &sim.ctx[i];
+
+		if (c->kind == CTX_TASK && c->cpu == cpu && c->state != CTX_DONE)
+			return sim.cur_ctx[cpu] = i;
+	}
+	return sim.cur_ctx[cpu] = -1;
+}
+
+static bool irq_deliverable_on(int cpu)
+{
+	int top = top_of(cpu);
+
+	if (top < 0)
+		return true;
+	return sim.ctx[top].kind == CTX_TASK && !sim.ctx[top].irqs_off;
+}
+
+static int collect_choices(struct choice *opts, int last, int *dflt)
+{
+	int n = 0, cpu, i;
+
+	*dflt = -1;
+	for (cpu = 0; cpu < sim.cfg.nr_cpus; cpu++) {
+		int top = top_of(cpu);
+
+		if (top >= 0 && ctx_enabled(&sim.ctx[top])) {
+			if (top == last)
+				*dflt = n;
+			opts[n++] = (struct choice){ CH_RUN, cpu, top };
+		}
+	}
+	for (cpu = 0; cpu < sim.cfg.nr_cpus; cpu++) {
+		if (!irq_deliverable_on(cpu))
+			continue;
+		/* the first raised irq that may arrive here, in raise order */
+		for (i = 0; i < sim.nr_ctx; i++) {
+			struct sim_ctx *c = &sim.ctx[i];
+
+			if (c->raised && (c->target_cpu < 0 ||
+					  c->target_cpu == cpu)) {
+				opts[n++] = (struct choice){ CH_IRQ, cpu, i };
+				break;
+			}
+		}
+	}
+	if (*dflt < 0 && n > 0)
+		*dflt = 0;
+	return n;
+}
+
+static void record_trace(struct sim_ctx *c)
+{
+	struct trace_event *ev;
+
+	if (sim.nr_trace >= SIM_MAX_TRACE) {
+		c->last_trace = -1;
+		return;
+	}
+	ev = &sim.trace[sim.nr_trace];
+	*ev = c->next;
+	ev->ctx = c->id;
+	ev->cpu = c->cpu;
+	c->last_trace = sim.nr_trace++;
+}
+
+static void deliver_irq(struct sim_ctx *irq, int cpu)
+{
+	irq->raised = false;
+	irq->cpu = cpu;
+	irq->below = top_of(cpu);
+	sim.cur_ctx[cpu] = irq->id;
+}
+
+/* After an irq handler returns, its cpu goes back to what it interrupted. */
+static void retire_irq(struct sim_ctx *irq)
+{
+	if (irq->kind != CTX_TASK && sim.cur_ctx[irq->cpu] == irq->id)
+		sim.cur_ctx[irq->cpu] = irq->below;
+}
+
+static bool all_quiet(void)
+{
+	int i;
+
+	for (i = 0; i < sim.nr_ctx; i++)
+		if (sim.ctx[i].state != CTX_DONE || sim.ctx[i].raised)
+			return false;
+	return true;
+}
+
+static void report_deadlock(void)
+{
+	char a[96], b[96];
+	int i;
+
+	for (i = 0; i < sim.nr_ctx; i++) {
+		struct sim_ctx *c = &sim.ctx[i];
+
+		if (c->state != CTX_SPINNING)
+			continue;
+		sim.running = i;
+		sim_fail(CHK_DEADLOCK, NULL, c->spinning_on->owner,
+			 "deadlock: %s spins forever on %s, held by %s (taken in %s)",
+			 ctx_describe(i, a, sizeof(a)), c->spinning_on->name,
+			 ctx_describe(c->spinning_on->owner, b, sizeof(b)),
+			 c->spinning_on->owner_site ? c->spinning_on->owner_site : "?");
+		sim.running = -1;
+		return;
+	}
+	sim_fail(CHK_DEADLOCK, NULL, -1, "deadlock: no context can run");
+}
+
+static void epilogue(void *unused)
+{
+	(void)unused;
+	/* keventd, then kswapd: what a quiet machine would do next */
+	run_task_queue();
+	shrink_cache(NR_PAGES, 1);
+}
+
+void sim_run(const struct scenario *sc, const struct sim_config *cfg,
+	     struct chooser *ch, struct run_result *out)
+{
+	static struct step_record steps[MAX_STEPS];
+	struct choice opts[MAX_CHOICES];
+	int last = -1, cpu;
+
+	memset(&sim.failure, 0, sizeof(sim.failure));
+	sim.cfg = *cfg;
+	sim.nr_ctx = 0;
+	sim.running = -1;
+	sim.steps = 0;
+	sim.failed = false;
+	sim.in_epilogue = false;
+	sim.nr_trace = 0;
+	run_aborted = false;
+	for (cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+		sim.cur_ctx[cpu] = -1;
+	mm_reset();
+	sc->setup();
+
+	out->nr_steps = 0;
+	out->preemptions = 0;
+	out->steps = steps;
+	while (!sim.failed && !run_aborted) {
+		int dflt, n, pick;
+		struct sim_ctx *c;
+
+		n = collect_choices(opts, last, &dflt);
+		if (n == 0) {
+			if (!all_quiet()) {
+				report_deadlock();
+				break;
+			}
+			if (sim.in_epilogue)
+				break;
+			sim.in_epilogue = true;
+			sim_spawn(0, "epilogue", epilogue, NULL);
+			continue;
+		}
+		if (sim.steps >= sim.cfg.step_limit || out->nr_steps >= MAX_STEPS) {
+			sim.running = last;
+			sim_fail(CHK_STEP_LIMIT, NULL, -1,
+				 "step limit: %ld steps without reaching quiescence",
+				 sim.steps);
+			sim.running = -1;
+			break;
+		}
+		pick = sim.in_epilogue ? dflt : ch->choose(ch, opts, n, dflt);
+		if (pick < 0 || pick >= n)
+			pick = dflt;
+		if (!sim.in_epilogue) {
+			struct step_record *s = &steps[out->nr_steps++];
+
+			s->chosen = opts[pick];
+			s->nr_opts = n;
+			s->chosen_idx = pick;
+			s->cont = last >= 0 && opts[dflt].ctx == last;
+			s->preempted = pick != dflt && s->cont;
+			out->preemptions += s->preempted;
+		}
+		c = &sim.ctx[opts[pick].ctx];
+		if (opts[pick].kind == CH_IRQ)
+			deliver_irq(c, opts[pick].cpu);
+		sim.steps++;
+		record_trace(c);
+		last = c->id;
+		resume(c);
+		if (c->state == CTX_DONE)
+			retire_irq(c);
+	}
+	if (!sim.failed && !run_aborted)
+		mm_check_quiescent();
+	out->failed = sim.failed;
+	out->failure = sim.failure;
+}

@@ -1,0 +1,260 @@
+/*
+ * The historical variants of the code at the spots of the 12 Feb 2002
+ * patch, from the thread and from later kernels, each as a set of hook
+ * implementations plus its base differences.  fix-0212 is built from the
+ * labs' reference solutions (labs/<id>/solution.c), its single source.
+ */
+#include <string.h>
+
+#include "lrulab/mm.h"
+
+int fix0212_free_pages_ok_lru(struct page *page);
+int fix0212_shrink_cache_zero_count(struct page *page, int *nr_pages);
+void fix0212_do_wp_page_release_old(struct page *old_page);
+void fix0212_free_page_and_swap_cache_release(struct page *page);
+void fix0212_free_swap_and_cache_deleted(struct page *page);
+void __free_pages_ok(struct page *page, unsigned int order);
+
+/* Where 2.4.18-pre9 has no code of the patch: just drop the reference. */
+static void plain_release(struct page *page)
+{
+	page_cache_release(page);
+}
+
+static void nothing_deleted(struct page *page)
+{
+	(void)page;
+}
+
+/* 2.4.18-pre9 shrink_cache: "Zero page counts can happen..." skip it. */
+static int skip_zero_count(struct page *page, int *nr_pages)
+{
+	(void)page;
+	(void)nr_pages;
+	return 0;
+}
+
+/* 2.4.18-pre3..pre9 __free_pages_ok (Ben LaHaise): unlink, in any context */
+static int pre9_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page))
+		lru_cache_del(page);
+	return 0;
+}
+
+/* Hugh's 6 Feb diagnostic, in mainline from 2.4.20 to 2.4.26 */
+static int irq_bug_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (in_interrupt())
+			BUG();
+		lru_cache_del(page);
+	}
+	return 0;
+}
+
+/* 7 Feb: leave any PageLRU page for shrink_cache, unflagged */
+static int flawed_free_pages_ok_lru(struct page *page)
+{
+	return PageLRU(page);
+}
+
+static int flawed_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	(void)nr_pages;
+	page_cache_get(page);
+	__lru_cache_del(page);
+	page_cache_release(page);
+	return 0;
+}
+
+/* 7 Feb: 2.4.17's LRU-aware page_cache_release, made to handle a race */
+static void flawed_page_cache_release(struct page *page)
+{
+	if (PageLRU(page) && page_count(page) == 1) {
+		if (in_interrupt())
+			BUG();
+		lru_cache_del(page);
+	}
+	if (!PageReserved(page) && put_page_testzero(page))
+		__free_pages_ok(page, 0);
+}
+
+/*
+ * 2.4.27 (Andrea Arcangeli, <20031011134831.GJ16013@velociraptor.random>):
+ * an interrupt-time free of an LRU page is chained on a list and freed by
+ * keventd in process context, where lru_cache_del is safe.
+ */
+static spinlock_t free_pages_ok_no_irq_lock =
+	SPIN_LOCK_UNLOCKED("free_pages_ok_no_irq_lock");
+static struct page *free_pages_ok_no_irq_head[NR_PAGES];
+static int nr_free_pages_ok_no_irq;
+
+static void do_free_pages_ok_no_irq(void)
+{
+	struct page *pages[NR_PAGES];
+	unsigned long flags;
+	int i, n;
+
+	spin_lock_irqsave(&free_pages_ok_no_irq_lock, flags);
+	n = nr_free_pages_ok_no_irq;
+	memcpy(pages, free_pages_ok_no_irq_head, n * sizeof(pages[0]));
+	nr_free_pages_ok_no_irq = 0;
+	spin_unlock_irqrestore(&free_pages_ok_no_irq_lock, flags);
+	for (i = 0; i < n; i++)
+		__free_pages_ok(pages[i], 0);
+}
+
+static int defer_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (in_interrupt()) {
+			unsigned long flags;
+
+			spin_lock_irqsave(&free_pages_ok_no_irq_lock, flags);
+			free_pages_ok_no_irq_head[nr_free_pages_ok_no_irq++] =
+				page;
+			spin_unlock_irqrestore(&free_pages_ok_no_irq_lock,
+					       flags);
+			schedule_task(do_free_pages_ok_no_irq);
+			return 1;
+		}
+		lru_cache_del(page);
+	}
+	return 0;
+}
+
+void mm_reset_variants(void)
+{
+	nr_free_pages_ok_no_irq = 0;
+	free_pages_ok_no_irq_lock =
+		(spinlock_t)SPIN_LOCK_UNLOCKED("free_pages_ok_no_irq_lock");
+}
+
+static const struct variant vanilla_pre9 = {
+	.name = "vanilla-pre9",
+	.summary = "2.4.18-pre9: __free_pages_ok unlinks a PageLRU page with "
+		   "lru_cache_del, in any context",
+	.source = "Ben LaHaise's 2.4.18-pre3 change; context of "
+		  "<Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain>",
+	.free_pages_ok_lru = pre9_free_pages_ok_lru,
+	.shrink_cache_zero_count = skip_zero_count,
+	.do_wp_page_release_old = plain_release,
+	.free_page_and_swap_cache_release = plain_release,
+	.free_swap_and_cache_deleted = nothing_deleted,
+};
+
+static const struct variant irq_bug_0206 = {
+	.name = "irq-bug-0206",
+	.summary = "6 Feb: BUG() when __free_pages_ok meets a PageLRU page in "
+		   "interrupt context (mainline 2.4.20..2.4.26)",
+	.source = "<Pine.LNX.4.21.0202061844450.1856-100000@localhost.localdomain>",
+	.free_pages_ok_lru = irq_bug_free_pages_ok_lru,
+	.shrink_cache_zero_count = skip_zero_count,
+	.do_wp_page_release_old = plain_release,
+	.free_page_and_swap_cache_release = plain_release,
+	.free_swap_and_cache_deleted = nothing_deleted,
+};
+
+static const struct variant flawed_0207 = {
+	.name = "flawed-0207",
+	.summary = "7 Feb \"plausible-looking but fatally flawed\": LRU-aware "
+		   "page_cache_release, leftovers freed by shrink_cache",
+	.source = "<Pine.LNX.4.21.0202071930320.1533-100000@localhost.localdomain>",
+	.free_pages_ok_lru = flawed_free_pages_ok_lru,
+	.shrink_cache_zero_count = flawed_shrink_cache_zero_count,
+	.do_wp_page_release_old = plain_release,
+	.free_page_and_swap_cache_release = plain_release,
+	.free_swap_and_cache_deleted = nothing_deleted,
+	.page_cache_release = flawed_page_cache_release,
+};
+
+static const struct variant fix_0212 = {
+	.name = "fix-0212",
+	.summary = "12 Feb: leftovers flagged with PG_locked and freed by "
+		   "shrink_cache; count-1 pages unlinked early in three places",
+	.source = "<Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain>",
+	.free_pages_ok_lru = fix0212_free_pages_ok_lru,
+	.shrink_cache_zero_count = fix0212_shrink_cache_zero_count,
+	.do_wp_page_release_old = fix0212_do_wp_page_release_old,
+	.free_page_and_swap_cache_release =
+		fix0212_free_page_and_swap_cache_release,
+	.free_swap_and_cache_deleted = fix0212_free_swap_and_cache_deleted,
+};
+
+static const struct variant defer_2427 = {
+	.name = "defer-2427",
+	.summary = "2.4.27: interrupt-time frees of LRU pages deferred to "
+		   "keventd (free_pages_ok_no_irq)",
+	.source = "<20031011134831.GJ16013@velociraptor.random>; 2.4.27 "
+		  "mm/page_alloc.c",
+	.free_pages_ok_lru = defer_free_pages_ok_lru,
+	.shrink_cache_zero_count = skip_zero_count,
+	.do_wp_page_release_old = plain_release,
+	.free_page_and_swap_cache_release = plain_release,
+	.free_swap_and_cache_deleted = nothing_deleted,
+};
+
+static const struct variant irqsafe_lru_25 = {
+	.name = "irqsafe-lru-25",
+	.summary = "2.5.32: pagemap_lru_lock taken with interrupts off, so "
+		   "lru_cache_del is safe from an interrupt",
+	.source = "<20110301143444.2ed102aa.akpm@linux-foundation.org> "
+		  "(quoting the Aug 2002 commit)",
+	.free_pages_ok_lru = pre9_free_pages_ok_lru,
+	.shrink_cache_zero_count = skip_zero_count,
+	.do_wp_page_release_old = plain_release,
+	.free_page_and_swap_cache_release = plain_release,
+	.free_swap_and_cache_deleted = nothing_deleted,
+	.lru_lock_irqsafe = true,
+};
+
+const struct variant *const variants[] = {
+	&vanilla_pre9, &irq_bug_0206, &flawed_0207, &fix_0212, &defer_2427,
+	&irqsafe_lru_25, NULL,
+};
+
+const struct variant *find_variant(const char *name)
+{
+	int i;
+
+	if (!strcmp(name, "student"))
+		return student_variant();
+	for (i = 0; variants[i]; i++)
+		if (!strcmp(variants[i]->name, name))
+			return variants[i];
+	return NULL;
+}
+
+/*
+ * A student's lab.c, linked into lrusim-lab, defines some of the lab_*
+ * hooks; the others come from fix-0212, so each lab is graded alone.
+ */
+#pragma weak lab_free_pages_ok_lru
+#pragma weak lab_shrink_cache_zero_count
+#pragma weak lab_do_wp_page_release_old
+#pragma weak lab_free_page_and_swap_cache_release
+#pragma weak lab_free_swap_and_cache_deleted
+
+const struct variant *student_variant(void)
+{
+	static struct variant student;
+
+	student = fix_0212;
+	student.name = "student";
+	student.summary = "your lab.c, with fix-0212 for the other hooks";
+	student.source = "lab.c";
+	if (lab_free_pages_ok_lru)
+		student.free_pages_ok_lru = lab_free_pages_ok_lru;
+	if (lab_shrink_cache_zero_count)
+		student.shrink_cache_zero_count = lab_shrink_cache_zero_count;
+	if (lab_do_wp_page_release_old)
+		student.do_wp_page_release_old = lab_do_wp_page_release_old;
+	if (lab_free_page_and_swap_cache_release)
+		student.free_page_and_swap_cache_release =
+			lab_free_page_and_swap_cache_release;
+	if (lab_free_swap_and_cache_deleted)
+		student.free_swap_and_cache_deleted =
+			lab_free_swap_and_cache_deleted;
+	return &student;
+}

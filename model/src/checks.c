@@ -101,7 +101,8 @@ void mm_check_quiescent(void)
 		for (i = 0; i < NR_PAGES; i++)
 			cached += mem_map[i].mapping == &swapper_space &&
 				  mem_map[i].index == entry;
-		holders = ptes_holding_swap(entry) + cached;
+		holders = ptes_holding_swap(entry) + cached +
+			  swap_held_elsewhere[entry];
 		if (swap_map[entry] != holders)
 			sim_fail(CHK_LEAK, NULL, -1,
 				 "swap leak: slot %lu has count %d but %d holders",

@@ -58,6 +58,29 @@ int model_put_page_testzero(struct page *page, const char *where)
 	return v == 1;
 }
 
+/* 2.6 get_page_testone(): take a reference, say whether the count was 0 */
+int model_get_page_testone(struct page *page, const char *where)
+{
+	int v;
+
+	sim_yield("get_page_testone", where, page, NULL);
+	check_alive(page, "get_page_testone", where);
+	v = page->count.counter++;
+	sim_trace_result(v, v + 1);
+	return v == 0;
+}
+
+/* 2.6 __put_page(): drop a reference known not to be the last */
+void model_put_page_nofree(struct page *page, const char *where)
+{
+	int v;
+
+	sim_yield("__put_page", where, page, NULL);
+	check_alive(page, "__put_page", where);
+	v = page->count.counter--;
+	sim_trace_result(v, v - 1);
+}
+
 void model_set_page_count(struct page *page, int v, const char *where)
 {
 	sim_yield("set_page_count", where, page, NULL);

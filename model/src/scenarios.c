@@ -73,7 +73,7 @@ static void setup_pin(struct kiobuf *iobuf, struct mm_struct *mm, int addr)
 static void setup_swap_nearly_full(void)
 {
 	while (!vm_swap_full())
-		get_swap_page();
+		swap_held_elsewhere[get_swap_page()]++;
 }
 
 static void aio_complete(void *arg)

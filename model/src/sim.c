@@ -46,6 +46,7 @@ static ucontext_t sched_uctx;
 static ucontext_t ctx_uctx[SIM_MAX_CTX];
 static void *ctx_stacks[SIM_MAX_CTX];
 static bool run_aborted;	/* a disabled fatal checker ended the run */
+static bool on_ctx_stack;	/* a coroutine is executing, not the scheduler */
 
 #ifdef __SANITIZE_ADDRESS__
 static const void *main_stack_bottom;
@@ -174,6 +175,7 @@ static void resume(struct sim_ctx *c)
 		c->started = true;
 	}
 	sim.running = c->id;
+	on_ctx_stack = true;
 #ifdef __SANITIZE_ADDRESS__
 	{
 		void *fake = NULL;
@@ -186,6 +188,7 @@ static void resume(struct sim_ctx *c)
 #else
 	swapcontext(&sched_uctx, &ctx_uctx[c->id]);
 #endif
+	on_ctx_stack = false;
 	sim.running = -1;
 }
 
@@ -235,9 +238,9 @@ void sim_fail(enum checker checker, const struct page *page, int other_ctx,
 		vsnprintf(sim.failure.msg, sizeof(sim.failure.msg), fmt, ap);
 		va_end(ap);
 	}
-	if (c)
+	if (c && on_ctx_stack)
 		switch_to_scheduler(c, true);
-	/* outside the machine (quiescence checks): the caller returns */
+	/* from the scheduler or the quiescence checks: the caller returns */
 }
 
 static bool ctx_enabled(const struct sim_ctx *c)

@@ -8,6 +8,7 @@
 
 spinlock_t swaplock = SPIN_LOCK_UNLOCKED("swap_device_lock");
 unsigned char swap_map[NR_SWAP];
+unsigned char swap_held_elsewhere[NR_SWAP];
 int nr_swap_pages, total_swap_pages;
 
 void mm_reset_swap(void)
@@ -15,7 +16,7 @@ void mm_reset_swap(void)
 	int i;
 
 	for (i = 0; i < NR_SWAP; i++)
-		swap_map[i] = 0;
+		swap_map[i] = swap_held_elsewhere[i] = 0;
 	swap_map[0] = 1;	/* entry 0 is the swap header, never used */
 	total_swap_pages = nr_swap_pages = NR_SWAP - 1;
 	swaplock = (spinlock_t)SPIN_LOCK_UNLOCKED("swap_device_lock");

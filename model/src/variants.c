@@ -13,7 +13,6 @@ int fix0212_shrink_cache_zero_count(struct page *page, int *nr_pages);
 void fix0212_do_wp_page_release_old(struct page *old_page);
 void fix0212_free_page_and_swap_cache_release(struct page *page);
 void fix0212_free_swap_and_cache_deleted(struct page *page);
-void __free_pages_ok(struct page *page, unsigned int order);
 
 /* Where 2.4.18-pre9 has no code of the patch: just drop the reference. */
 static void plain_release(struct page *page)
@@ -124,6 +123,24 @@ static int defer_free_pages_ok_lru(struct page *page)
 	return 0;
 }
 
+/*
+ * 2.5.32 / 2.6.11 __page_cache_release(): unlink under the irq-safe lock;
+ * if reclaim took a reference meanwhile, it frees the page, not us.
+ */
+static int irqsafe_free_pages_ok_lru(struct page *page)
+{
+	int taken = 0;
+
+	if (PageLRU(page)) {
+		unsigned long flags = lru_lock(__func__);
+
+		__lru_cache_del(page);
+		taken = page_count(page) != 0;
+		lru_unlock(flags, __func__);
+	}
+	return taken;
+}
+
 void mm_reset_variants(void)
 {
 	nr_free_pages_ok_no_irq = 0;
@@ -197,11 +214,11 @@ static const struct variant defer_2427 = {
 
 static const struct variant irqsafe_lru_25 = {
 	.name = "irqsafe-lru-25",
-	.summary = "2.5.32: pagemap_lru_lock taken with interrupts off, so "
-		   "lru_cache_del is safe from an interrupt",
+	.summary = "2.5.32: pagemap_lru_lock taken with interrupts off; the "
+		   "free path rechecks the count under it; reclaim isolates",
 	.source = "<20110301143444.2ed102aa.akpm@linux-foundation.org> "
-		  "(quoting the Aug 2002 commit)",
-	.free_pages_ok_lru = pre9_free_pages_ok_lru,
+		  "(quoting the Aug 2002 commit); 2.6.11 mm/swap.c",
+	.free_pages_ok_lru = irqsafe_free_pages_ok_lru,
 	.shrink_cache_zero_count = skip_zero_count,
 	.do_wp_page_release_old = plain_release,
 	.free_page_and_swap_cache_release = plain_release,

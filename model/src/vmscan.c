@@ -9,10 +9,6 @@
 #include "lrulab/mm.h"
 #include "lrulab/sim.h"
 
-unsigned long lru_lock(const char *where);
-void lru_unlock(unsigned long flags, const char *where);
-void lru_rotate_inactive(struct page *page, const char *where);
-struct page *lru_inactive_tail(void);
 
 #define MAX_TASKS	8
 
@@ -70,12 +66,6 @@ static int is_page_cache_freeable(struct page *page)
 	return page_count(page) - !!page->buffers == 1;
 }
 
-/*
- * What shrink_cache() returns is what its caller (shrink_caches, then
- * try_to_free_pages) believes is still to be freed: it must match what the
- * scan freed, and never go below zero (the scan stops at nr_pages == 0).
- * Only frees done by this context count: an interrupt's are its own.
- */
 static int current_freed(void)
 {
 	struct sim_ctx *c = sim_current();
@@ -83,21 +73,109 @@ static int current_freed(void)
 	return c ? c->freed : 0;
 }
 
-static void check_reclaim_accounting(int asked, int left, int freed)
+/*
+ * The zero-count hook, with its accounting checked: every page it frees
+ * counts against nr_pages (shrink_caches and try_to_free_pages believe
+ * what shrink_cache returns), and the scan stops when nr_pages reaches 0.
+ */
+static int zero_count_hook(struct page *page, int *nr_pages)
 {
-	if (left < 0 || left != asked - freed)
-		sim_fail(CHK_NR_PAGES, NULL, -1,
-			 "shrink_cache was asked for %d pages, freed %d, but "
-			 "returns %d still wanted", asked, freed, left);
+	int before = *nr_pages, freed = current_freed(), stop;
+
+	stop = variant->shrink_cache_zero_count(page, nr_pages);
+	freed = current_freed() - freed;
+	if (freed)
+		mm_counters.reclaimed_zero_count += freed;
+	if (before - *nr_pages != freed)
+		sim_fail(CHK_NR_PAGES, page, -1,
+			 "shrink_cache freed %d zero-count page%s (p%d) but "
+			 "nr_pages went from %d to %d", freed,
+			 freed == 1 ? "" : "s", page->id, before, *nr_pages);
+	else if (*nr_pages <= 0 && !stop)
+		sim_fail(CHK_NR_PAGES, page, -1,
+			 "shrink_cache goes on scanning after nr_pages reached "
+			 "%d", *nr_pages);
+	return stop;
+}
+
+/*
+ * Reclaim a clean swap cache page that only the cache and we hold: page
+ * locked by the caller, pagemap_lru_lock not held.  2.5.32 shape.
+ */
+static int reclaim_swap_cache_page(struct page *page)
+{
+	unsigned long entry;
+
+	spin_lock(&pagecache_lock);
+	if (!PageSwapCache(page) || page_count(page) - !!page->buffers != 2 ||
+	    PageDirty(page)) {
+		spin_unlock(&pagecache_lock);
+		return 0;
+	}
+	entry = page->index;
+	__delete_from_swap_cache(page);
+	spin_unlock(&pagecache_lock);
+	swap_free(entry);
+	page_cache_release(page);	/* the cache's reference */
+	return 1;
+}
+
+/*
+ * mm/vmscan.c shrink_cache() as 2.5.32 reshaped it around an irq-safe
+ * pagemap_lru_lock: nothing else is locked while it is held.  A page is
+ * taken off the LRU with a reference (get_page_testone leaves alone a page
+ * whose count already reached 0: its freer will unlink it), worked on with
+ * the lock dropped, then freed or put back.
+ */
+static int shrink_cache_isolating(int nr_pages, int priority)
+{
+	int max_scan = nr_inactive_pages / priority;
+
+	while (--max_scan >= 0 && nr_pages > 0) {
+		unsigned long flags = lru_lock(__func__);
+		struct page *page = lru_inactive_tail();
+
+		if (!page) {
+			lru_unlock(flags, __func__);
+			break;
+		}
+		lru_rotate_inactive(page, __func__);
+		if (get_page_testone(page)) {
+			/* It is being freed elsewhere */
+			__put_page(page);
+			lru_unlock(flags, __func__);
+			continue;
+		}
+		__lru_cache_del(page);
+		lru_unlock(flags, __func__);
+
+		if (!TryLockPage(page)) {
+			int done = reclaim_swap_cache_page(page);
+
+			UnlockPage(page);
+			if (done) {
+				page_cache_release(page);	/* ours: frees it */
+				mm_counters.reclaimed_swap_cache++;
+				nr_pages--;
+				continue;
+			}
+		}
+		lru_cache_add(page);
+		page_cache_release(page);
+	}
+	return nr_pages;
 }
 
 /* mm/vmscan.c shrink_cache(), for one zone; returns pages still wanted */
 int shrink_cache(int nr_pages, int priority)
 {
 	int max_scan = nr_inactive_pages / priority;
-	int asked = nr_pages, freed_before = current_freed();
-	unsigned long flags = lru_lock(__func__);
+	unsigned long flags;
 	struct page *page;
+
+	if (variant->lru_lock_irqsafe)
+		return shrink_cache_isolating(nr_pages, priority);
+	flags = lru_lock(__func__);
 
 	while (--max_scan >= 0 && (page = lru_inactive_tail())) {
 		unsigned long entry;
@@ -109,12 +187,7 @@ int shrink_cache(int nr_pages, int priority)
 		lru_rotate_inactive(page, __func__);
 
 		if (!page_count(page)) {
-			int stop = variant->shrink_cache_zero_count(page,
-								    &nr_pages);
-
-			if (page->free)
-				mm_counters.reclaimed_zero_count++;
-			if (stop)
+			if (zero_count_hook(page, &nr_pages))
 				break;
 			continue;
 		}
@@ -155,7 +228,5 @@ int shrink_cache(int nr_pages, int priority)
 		break;
 	}
 	lru_unlock(flags, __func__);
-	check_reclaim_accounting(asked, nr_pages,
-				 current_freed() - freed_before);
 	return nr_pages;
 }

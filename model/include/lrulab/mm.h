@@ -52,6 +52,8 @@ void unmap_kiobuf(struct kiobuf *iobuf);
 /* The swap map and the swap cache (mm/swapfile.c, mm/swap_state.c) */
 extern unsigned char swap_map[NR_SWAP];
 extern int nr_swap_pages, total_swap_pages;
+/* slots a scenario marks used by processes outside the model */
+extern unsigned char swap_held_elsewhere[NR_SWAP];
 unsigned long get_swap_page(void);
 int swap_duplicate(unsigned long entry);
 void swap_free(unsigned long entry);
@@ -71,6 +73,19 @@ int do_anonymous_page(struct mm_struct *mm, int addr);
 int do_wp_page(struct mm_struct *mm, int addr);
 void zap_page_range(struct mm_struct *mm, int addr, int len);
 int try_to_swap_out(struct mm_struct *mm, int addr);
+
+/* 2.6 include/linux/mm.h: count primitives for the irq-safe LRU variant */
+int model_get_page_testone(struct page *page, const char *where);
+void model_put_page_nofree(struct page *page, const char *where);
+#define get_page_testone(p)	model_get_page_testone((p), __func__)
+#define __put_page(p)		model_put_page_nofree((p), __func__)
+
+/* mm/swap.c helpers: pagemap_lru_lock as the variant takes it */
+unsigned long lru_lock(const char *where);
+void lru_unlock(unsigned long flags, const char *where);
+void lru_rotate_inactive(struct page *page, const char *where);
+struct page *lru_inactive_tail(void);
+void __free_pages_ok(struct page *page, unsigned int order);
 
 /* Reclaim (mm/vmscan.c) */
 int shrink_cache(int nr_pages, int priority);

@@ -224,7 +224,8 @@ class Book:
         else:
             _, anchor, number, _ = section
         prefix = f"[{number}]{{.secno}} " if number else ""
-        return f"{h.group(1)} {prefix}{h.group(2)} {{#{anchor} .unnumbered}}"
+        title = _map_prose(h.group(2), lambda s: re.sub(r"(?<!\\)_", r"\\_", s))
+        return f"{h.group(1)} {prefix}{title} {{#{anchor} .unnumbered}}"
 
     def _figure(self, page, name, caption, where, single) -> str:
         label = self.labels[f"fig:{name}"]

@@ -1,0 +1,118 @@
+"""The whole book builds (site, EPUB, PDF) without pandoc warnings; every figure it
+references exists; every internal link, anchor and image of the site resolves; lab
+handouts become pages linked from the chapters; model figures fall back to a note."""
+import json
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+import zipfile
+
+from runner.book.build import build
+from runner.book.links import check_site
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+TOOLS = [t for t in ("pandoc", "dot", "weasyprint") if shutil.which(t) is None]
+SKIP = (f"book tools missing: {' '.join(TOOLS)} (make book-deps installs them)" if TOOLS else "")
+
+
+@unittest.skipIf(TOOLS, SKIP)
+class WholeBook(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.out = pathlib.Path(tempfile.mkdtemp(prefix="book-out-"))
+        cls.res = build(ROOT, cls.out)
+        cls.html = cls.out / "html"
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.out, ignore_errors=True)
+
+    def test_builds_all_three_formats_without_warnings(self):
+        self.assertEqual(self.res.warnings, [])
+        self.assertTrue((self.html / "index.html").is_file())
+        with zipfile.ZipFile(self.out / "book.epub") as z:
+            self.assertIn("mimetype", z.namelist())
+        self.assertEqual((self.out / "book.pdf").read_bytes()[:5], b"%PDF-")
+        self.assertLess(self.res.seconds, 60)
+
+    def test_no_broken_internal_links(self):
+        self.assertEqual(check_site(self.html), [])
+
+    def test_every_referenced_figure_exists(self):
+        pages = list(self.html.glob("*.html"))
+        srcs = [s for p in pages for s in p.read_text().split('src="')[1:]]
+        figs = [s.split('"')[0] for s in srcs if s.startswith("figures/")]
+        self.assertGreaterEqual(len(set(figs)), 5)
+        for f in figs:
+            self.assertTrue((self.html / f).is_file(), f)
+            self.assertIn("<svg", (self.html / f).read_text()[:2000])
+
+    def test_figures_and_sections_are_numbered(self):
+        page = (self.html / "vm-2002.html").read_text()
+        self.assertIn('<span class="secno">1.1</span>', page)
+        self.assertIn("Figure 1.1.", page)
+
+    def test_site_has_toc_prevnext_search_and_no_remote_assets(self):
+        page = (self.html / "the-oops.html").read_text()
+        self.assertIn('class="toc"', page)
+        self.assertIn('rel="prev"', page)
+        self.assertIn('rel="next"', page)
+        self.assertIn('id="search"', page)
+        for p in self.html.glob("*.html"):
+            text = p.read_text()
+            for tag in ('<script src="http', '<link rel="stylesheet" href="http', '<img src="http'):
+                self.assertNotIn(tag, text, p.name)
+        index = json.loads((self.html / "assets" / "search-index.json").read_text())
+        self.assertTrue(any("pagemap_lru_lock" in e["x"] for e in index))
+
+    def test_c_code_is_highlighted(self):
+        self.assertIn('class="sourceCode c"', (self.html / "patch-0212.html").read_text())
+
+    def test_model_figures_are_drawn_or_announced(self):
+        page = (self.html / "race-0207.html").read_text()
+        if (ROOT / "build" / "figures" / "race-0207.dot").is_file():
+            self.assertIn("figures/race-0207.svg", page)
+        else:
+            self.assertIn("not generated yet", page)
+
+
+@unittest.skipIf(TOOLS, SKIP)
+class LabHandouts(unittest.TestCase):
+    """A temporary labs/ folder: handouts become pages next to the chapter that links them."""
+
+    def test_handout_is_placed_and_linked(self):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="book-labs-"))
+        self.addCleanup(shutil.rmtree, tmp, True)
+        (tmp / "wp-drop").mkdir()
+        (tmp / "wp-drop" / "README.md").write_text(
+            "# Lab 2: the do_wp_page drop\n\nImplement `lab_do_wp_page_release_old`; "
+            "see [the solution](solution.c).\n\n# Grading\n\nPoints.\n", encoding="utf-8")
+        res = build(ROOT, tmp / "out", labs=tmp, formats=("html",))
+        html = tmp / "out" / "html"
+        self.assertTrue((html / "lab-wp-drop.html").is_file())
+        chapter = (html / "patch-0212.html").read_text()
+        self.assertIn('href="lab-wp-drop.html"', chapter)
+        self.assertEqual(check_site(html), [])
+        self.assertEqual(res.warnings, [])
+
+    def test_no_labs_folder_is_fine(self):
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="book-nolabs-"))
+        self.addCleanup(shutil.rmtree, tmp, True)
+        build(ROOT, tmp / "out", labs=tmp / "absent", formats=("html",))
+        self.assertIn("not written yet", (tmp / "out" / "html" / "patch-0212.html").read_text())
+
+
+class Serve(unittest.TestCase):
+    def test_serve_refuses_without_a_site(self):
+        r = subprocess.run([sys.executable, "-m", "runner.book", "serve", "--dir",
+                            tempfile.gettempdir() + "/no-such-book"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("make book", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,271 @@
+/*
+ * init.c - the guest's /init: runs the workloads named on the kernel
+ * command line inside the Linux 2.4 kernel under test, reports over the
+ * second serial port, then ends the QEMU run.
+ *
+ * Freestanding i386 C, no libc (see sys.h).  The host reads the report
+ * channel (/dev/ttyS1 = QEMU's second -serial) line by line:
+ *
+ *	LRULAB guest 1			first line: the report format version
+ *	cpus N				processors listed in /proc/cpuinfo
+ *	test NAME pass|fail DETAIL	one line per workload
+ *	proc KEY VALUE			selected /proc lines (meminfo, lrulab)
+ *	done STATUS			last line: 0 when every workload passed
+ *
+ * Kernel messages (BUG, Oops, panic) go to the console, ttyS0, and are
+ * judged by the host, never by this program.  The run ends with an outb to
+ * QEMU's isa-debug-exit port, so QEMU's exit status is (STATUS << 1) | 1.
+ *
+ * Workloads are chosen by words on the kernel command line, which the
+ * kernel passes to init as arguments: "smoke" (the default) and "cow".
+ */
+#include "sys.h"
+
+#define DEBUG_EXIT_PORT	0xf4
+#define PAGE		4096
+
+static int report = -1;		/* fd of /dev/ttyS1 */
+static int failures;
+
+/* --- output ----------------------------------------------------------- */
+
+static size_t slen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+static int seq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static void put(int fd, const char *s)
+{
+	sys3(NR_write, fd, (int)s, slen(s));
+}
+
+static void putnum(int fd, unsigned int v)
+{
+	char buf[12];
+	int i = sizeof(buf) - 1;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	put(fd, buf + i);
+}
+
+/* A report line goes to the report channel and, for a human, the console. */
+static void line(const char *a, const char *b, const char *c)
+{
+	int fds[2] = { report, 1 };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (fds[i] < 0)
+			continue;
+		put(fds[i], a);
+		if (b) {
+			put(fds[i], " ");
+			put(fds[i], b);
+		}
+		if (c) {
+			put(fds[i], " ");
+			put(fds[i], c);
+		}
+		put(fds[i], "\n");
+	}
+}
+
+static void result(const char *name, int ok, const char *detail)
+{
+	char buf[128];
+	size_t n = 0, k;
+	const char *parts[3] = { name, ok ? "pass" : "fail", detail };
+
+	for (k = 0; k < 3; k++) {
+		const char *p = parts[k];
+		while (p && *p && n < sizeof(buf) - 2)
+			buf[n++] = *p++;
+		if (k < 2 && n < sizeof(buf) - 2)
+			buf[n++] = ' ';
+	}
+	buf[n] = 0;
+	if (!ok)
+		failures++;
+	line("test", buf, 0);
+}
+
+/* --- /proc ------------------------------------------------------------- */
+
+static char procbuf[8192];
+
+static int readfile(const char *path)
+{
+	int fd = sys3(NR_open, (int)path, O_RDONLY, 0), n, total = 0;
+
+	if (fd < 0)
+		return fd;
+	while (total < (int)sizeof(procbuf) - 1 &&
+	       (n = sys3(NR_read, fd, (int)procbuf + total,
+			 sizeof(procbuf) - 1 - total)) > 0)
+		total += n;
+	sys1(NR_close, fd);
+	procbuf[total] = 0;
+	return total;
+}
+
+/* Copy each line of a /proc file to the report as "proc FILE LINE". */
+static void forward(const char *path, const char *tag)
+{
+	char *p, *nl;
+
+	if (readfile(path) < 0)
+		return;
+	for (p = procbuf; *p; p = nl + 1) {
+		for (nl = p; *nl && *nl != '\n'; nl++)
+			;
+		if (!*nl)
+			break;
+		*nl = 0;
+		line("proc", tag, p);
+	}
+}
+
+static int count_cpus(void)
+{
+	int n = 0;
+	char *p;
+
+	if (readfile("/proc/cpuinfo") < 0)
+		return 0;
+	for (p = procbuf; *p; p++)
+		if ((p == procbuf || p[-1] == '\n') && p[0] == 'p' &&
+		    p[1] == 'r' && p[2] == 'o' && p[3] == 'c')
+			n++;
+	return n;
+}
+
+/* --- workloads --------------------------------------------------------- */
+
+static char *map_anon(int pages)
+{
+	int r = sys6(NR_mmap2, 0, pages * PAGE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return (r < 0 && r > -4096) ? 0 : (char *)r;
+}
+
+/*
+ * Copy-on-write storm: the parent fills an anonymous area, forks children
+ * that each rewrite every page (breaking COW in do_wp_page) and check it,
+ * then the parent checks its own copy was untouched.  Pages freed by the
+ * exiting children and by munmap pass through the lab hooks.
+ */
+static void workload_cow(int children, int pages, int rounds)
+{
+	char *area = map_anon(pages);
+	int round, c, i, status, bad = 0;
+
+	if (!area) {
+		result("cow", 0, "mmap failed");
+		return;
+	}
+	for (round = 0; round < rounds; round++) {
+		for (i = 0; i < pages; i++)
+			*(int *)(area + i * PAGE) = round * 100000 + i;
+		for (c = 0; c < children; c++) {
+			int pid = sys0(NR_fork);
+			if (pid == 0) {
+				for (i = 0; i < pages; i++) {
+					int *w = (int *)(area + i * PAGE);
+					if (*w != round * 100000 + i)
+						sys1(NR_exit, 2);
+					*w = -(c + 1);
+				}
+				for (i = 0; i < pages; i++)
+					if (*(int *)(area + i * PAGE) != -(c + 1))
+						sys1(NR_exit, 3);
+				sys1(NR_exit, 0);
+			}
+			if (pid < 0)
+				bad++;
+		}
+		for (c = 0; c < children; c++) {
+			status = 0;
+			if (sys3(NR_waitpid, -1, (int)&status, 0) < 0 ||
+			    status != 0)
+				bad++;
+		}
+		for (i = 0; i < pages; i++)
+			if (*(int *)(area + i * PAGE) != round * 100000 + i)
+				bad++;
+	}
+	sys2(NR_munmap, (int)area, pages * PAGE);
+	result("cow", bad == 0, bad ? "children or parent saw wrong data" :
+	       "children x pages x rounds intact");
+}
+
+/* --- end of run -------------------------------------------------------- */
+
+static void finish(void)
+{
+	char st[2] = { '0' + (failures > 9 ? 9 : failures), 0 };
+
+	forward("/proc/meminfo", "meminfo");
+	forward("/proc/lrulab", "lrulab");
+	line("done", st, 0);
+	sys3(NR_ioctl, report, TCSBRK, 1);	/* drain the serial ports */
+	sys3(NR_ioctl, 1, TCSBRK, 1);
+	if (sys1(NR_iopl, 3) == 0)
+		outb(failures > 9 ? 9 : failures, DEBUG_EXIT_PORT);
+	/* No isa-debug-exit device: restart, which -no-reboot turns into exit. */
+	sys5(NR_reboot, 0xfee1dead, 672274793, 0x01234567, 0, 0);
+	for (;;)
+		sys1(NR_nanosleep, 0);
+}
+
+int main(int argc, char **argv)
+{
+	int i, smoke = 1;
+
+	sys1(NR_mkdir, (int)"/proc");
+	sys5(NR_mount, (int)"proc", (int)"/proc", (int)"proc", 0, 0);
+	report = sys3(NR_open, (int)"/dev/ttyS1", O_RDWR | O_NOCTTY, 0);
+	line("LRULAB", "guest", "1");
+	{
+		char n[2] = { '0' + count_cpus() % 10, 0 };
+		line("cpus", n, 0);
+	}
+	for (i = 1; i < argc; i++) {
+		if (seq(argv[i], "cow")) {
+			workload_cow(4, 512, 3);
+			smoke = 0;
+		}
+	}
+	if (smoke)
+		result("smoke", report >= 0, report >= 0 ? "init ran" :
+		       "cannot open /dev/ttyS1");
+	finish();
+	return 0;
+}
+
+/* The entry point: the kernel starts /init with argc, argv, envp on the stack. */
+__asm__(".globl _start\n"
+	"_start:\n\t"
+	"xorl %ebp, %ebp\n\t"
+	"movl (%esp), %eax\n\t"
+	"leal 4(%esp), %edx\n\t"
+	"andl $-16, %esp\n\t"
+	"pushl %edx\n\t"
+	"pushl %eax\n\t"
+	"call main\n\t"
+	"movl %eax, %ebx\n\t"
+	"movl $1, %eax\n\t"
+	"int $0x80\n");

@@ -1,0 +1,40 @@
+# mk/kernel.mk - the kernel stage (included by the top-level Makefile).
+#
+#   make kernel-src   obtain Linux 2.4.17 into the cache and verify it
+#                     (KERNEL_SRC=DIR: a pristine tree; KERNEL_TARBALL=FILE:
+#                     the release tarball; default: download from kernel.org)
+#   make kernel       patched UP and SMP bzImages + the guest initrd in build/kernel/
+#   make kernel-boot  boot the UP kernel with the guest (kernel-boot-smp: SMP)
+#   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
+#
+# The cache ($LRULAB_CACHE, else $XDG_CACHE_HOME/lrulab, else ~/.cache/lrulab)
+# is outside build/, so `make clean` does not throw the 2.4.17 tree away.
+
+PYTHON ?= python3
+KERNEL_PY := $(PYTHON) -m runner.kernel
+export KERNEL_SRC KERNEL_TARBALL
+
+.PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify
+
+kernel-src:
+	$(KERNEL_PY) src
+
+kernel:
+	$(KERNEL_PY) build --flavour all
+	$(KERNEL_PY) guest
+
+kernel-guest:
+	$(KERNEL_PY) guest
+
+kernel-boot:
+	$(KERNEL_PY) boot --flavour up --workload cow
+
+kernel-boot-smp:
+	$(KERNEL_PY) boot --flavour smp --workload cow
+
+kernel-test:
+	$(PYTHON) -m tests kernel
+
+kernel-verify:
+	@test -n "$(KERNEL_SRC)" || { echo "kernel-verify: give KERNEL_SRC=DIR"; exit 2; }
+	$(KERNEL_PY) verify "$(KERNEL_SRC)"

@@ -1,0 +1,141 @@
+"""python3 -m runner.kernel COMMAND: the kernel stage from the command line.
+
+  src     obtain + verify the 2.4.17 tree into the cache (KERNEL_SRC / KERNEL_TARBALL / download)
+  build   patched UP and SMP bzImages into build/kernel/
+  guest   the guest initrd
+  boot    boot one kernel with the guest and print the verdict
+  verify  check a tree against kernel-tree-patches/checksums.sha256
+  pin     (maintainers) rewrite checksums.sha256 from a pristine tree
+
+Exit status: 0 success, 1 a boot or build found a problem, 2 bad input or no tree
+(one-line reason on stderr).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import build, guest, patches, paths, qemu, source
+
+NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
+           f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
+
+
+def tree_or_exit(kernel_src: str | None) -> Path:
+    tree = source.find(kernel_src)
+    if tree is None:
+        raise source.SourceError(NO_TREE)
+    return tree
+
+
+def cmd_src(a: argparse.Namespace) -> int:
+    source.install(a.kernel_src, a.kernel_tarball)
+    return 0
+
+
+def cmd_verify(a: argparse.Namespace) -> int:
+    source.verify(Path(a.tree))
+    print(f"{a.tree}: Linux {paths.VERSION}, every file the patches touch is as pinned")
+    return 0
+
+
+def cmd_pin(a: argparse.Namespace) -> int:
+    tree = Path(a.tree)
+    names = {n for n, new in patches.all_touched().items() if not new} | set(paths.LAB_FILES)
+    lines = [f"{source.sha256(tree / name)}  {name}" for name in sorted(names)]
+    paths.CHECKSUMS.write_text("\n".join(lines) + "\n")
+    print(f"{paths.CHECKSUMS}: {len(lines)} files pinned")
+    return 0
+
+
+def flavours(choice: str) -> list[str]:
+    return list(paths.FLAVOURS) if choice == "all" else [choice]
+
+
+def cmd_build(a: argparse.Namespace) -> int:
+    tree = tree_or_exit(a.kernel_src)
+    for f in flavours(a.flavour):
+        r = build.build(tree, f, jobs=a.jobs)
+        print(f"kernel: {r.bzimage} ({'fresh tree' if r.fresh_tree else 'incremental'}, "
+              f"{r.seconds:.1f} s)")
+    return 0
+
+
+def cmd_guest(a: argparse.Namespace) -> int:
+    print(f"guest: {guest.build()}")
+    return 0
+
+
+def cmd_boot(a: argparse.Namespace) -> int:
+    flavour = "smp" if a.smp else a.flavour
+    out = paths.build_dir()
+    bz = out / f"bzImage-{flavour}"
+    if not bz.is_file():
+        build.build(tree_or_exit(a.kernel_src), flavour)
+    initrd = guest.build()
+    live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
+    r = qemu.boot(bz, initrd, out / "runs", flavour, smp=flavour == "smp",
+                  workloads=tuple(a.workload), memory_mb=a.memory, timeout=a.timeout, live=live)
+    for line in r.report:
+        print(f"report: {line}")
+    problems = r.problems()
+    for p in problems:
+        print(f"PROBLEM {p}")
+    if problems and (out / f"System.map-{flavour}").is_file():
+        for line in qemu.decode_oops(r.console, out / f"System.map-{flavour}"):
+            print(f"  {line}")
+    first = f"{r.first_report:.1f} s" if r.first_report is not None else "never"
+    print(f"boot {flavour}: {r.seconds:.1f} s, first report line after {first}, "
+          f"guest status {r.status}, console in {out / 'runs' / f'console-{flavour}.log'}")
+    return 0 if not problems and r.status == 0 else 1
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python3 -m runner.kernel", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="cmd", required=True)
+    env_src = os.environ.get("KERNEL_SRC") or None
+    s = sub.add_parser("src", help="obtain and verify the 2.4.17 tree")
+    s.add_argument("--kernel-src", default=env_src, help="a pristine tree (default $KERNEL_SRC)")
+    s.add_argument("--kernel-tarball", default=os.environ.get("KERNEL_TARBALL") or None,
+                   help="the release tarball (default $KERNEL_TARBALL)")
+    s.set_defaults(func=cmd_src)
+    s = sub.add_parser("verify", help="check a tree against the pinned checksums")
+    s.add_argument("tree")
+    s.set_defaults(func=cmd_verify)
+    s = sub.add_parser("pin", help="rewrite checksums.sha256 from a pristine tree")
+    s.add_argument("tree")
+    s.set_defaults(func=cmd_pin)
+    s = sub.add_parser("build", help="build the bzImages")
+    s.add_argument("--flavour", choices=[*paths.FLAVOURS, "all"], default="all")
+    s.add_argument("--kernel-src", default=env_src)
+    s.add_argument("-j", "--jobs", type=int, default=None)
+    s.set_defaults(func=cmd_build)
+    s = sub.add_parser("guest", help="build the guest initrd")
+    s.set_defaults(func=cmd_guest)
+    s = sub.add_parser("boot", help="boot a kernel with the guest")
+    s.add_argument("--flavour", choices=paths.FLAVOURS, default="up")
+    s.add_argument("--smp", action="store_true", help="same as --flavour smp")
+    s.add_argument("--workload", action="append", default=[],
+                   help="a guest workload (repeatable): cow")
+    s.add_argument("--memory", type=int, default=32, help="guest RAM in MB")
+    s.add_argument("--timeout", type=float, default=120)
+    s.add_argument("--live", action="store_true", help="show the console as it runs")
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_boot)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    a = parser().parse_args(argv)
+    try:
+        return a.func(a)
+    except (source.SourceError, build.BuildError, guest.GuestError, qemu.QemuError,
+            patches.PatchError) as e:
+        print(f"kernel {a.cmd}: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"kernel {a.cmd}: interrupted", file=sys.stderr)
+        return 130

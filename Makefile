@@ -30,7 +30,7 @@ DEB_PACKAGES := gcc make python3 $(BOOK_DEB_PACKAGES)
 deps:
 	@$(PYTHON) -m runner.deps $(DEB_PACKAGES)
 
-model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/libmodel.a $(BUILD)/libmodel-san.a
+model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests
 
 $(BUILD)/model/fast/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -53,6 +53,9 @@ $(BUILD)/libmodel-san.a: $(SAN_OBJ)
 $(BUILD)/lrusim: model/src/main.c $(BUILD)/libmodel.a
 	$(CC) $(CFLAGS_FAST) $< $(BUILD)/libmodel.a -o $@
 $(BUILD)/lrusim-san: model/src/main.c $(BUILD)/libmodel-san.a
+	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
+
+$(BUILD)/model-tests: model/tests/test_checkers.c $(BUILD)/libmodel-san.a
 	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
 
 labs: model

@@ -1,0 +1,30 @@
+"""Helpers shared by the project's tests: paths and running the model."""
+import os
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "build"
+LRUSIM = BUILD / "lrusim-san"          # the sanitizer build is the test build
+ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=0",
+           UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1")
+
+
+def lrusim(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """Run the sanitizer-built model; a sanitizer report fails the caller."""
+    proc = subprocess.run([str(LRUSIM), *args], capture_output=True, text=True,
+                          timeout=timeout, env=ENV, cwd=ROOT)
+    for marker in ("ERROR: AddressSanitizer", "runtime error:",
+                   "ERROR: LeakSanitizer"):
+        if marker in proc.stderr:
+            raise AssertionError(f"sanitizer report from lrusim {' '.join(args)}:\n"
+                                 f"{proc.stderr[-3000:]}")
+    return proc
+
+
+def field(output: str, name: str) -> str:
+    """The value of a `name: value` line of lrusim's output ('' if absent)."""
+    for line in output.splitlines():
+        if line.startswith(name + ":"):
+            return line[len(name) + 1:].strip()
+    return ""

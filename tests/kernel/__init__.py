@@ -1,0 +1,1 @@
+"""Tests of the kernel stage (runner/kernel, kernel-tree-patches, guest)."""

@@ -4,6 +4,8 @@
 
 # Debian packages the book build needs (CI: apt-get install -y $(BOOK_DEB_PACKAGES)).
 BOOK_DEB_PACKAGES := pandoc graphviz weasyprint fonts-dejavu-core
+# Only for tests/book/test_browser.py (skipped with a reason where missing).
+BOOK_TEST_DEB_PACKAGES := chromium
 BOOK_OUT ?= build/book
 BOOK_PORT ?= 8000
 

@@ -43,6 +43,10 @@ def main(argv) -> int:
     except BookError as e:
         print(f"book: {e}", file=sys.stderr)
         return 1
+    except (RuntimeError, FileNotFoundError) as e:   # a tool failed or is not installed
+        print(f"book: {e} (make book-deps installs pandoc, graphviz, weasyprint)",
+              file=sys.stderr)
+        return 1
 
 
 def cmd_build(args) -> int:

@@ -144,6 +144,7 @@ def prepare(root: pathlib.Path, chapters=None, labs=None):
 def build(root: pathlib.Path, out: pathlib.Path, chapters=None, labs=None,
           formats=("html", "epub", "pdf"), log=print) -> Result:
     start = time.monotonic()
+    out = pathlib.Path(out).resolve()
     book, pages, figures = prepare(root, chapters, labs)
     res = Result(pages=len(pages))
     html_dir = out / "html"

@@ -21,23 +21,29 @@ SAN_OBJ  := $(patsubst model/src/%.c,$(BUILD)/model/san/%.o,$(LIB_SRC)) \
             $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS))
 HEADERS  := $(wildcard model/include/*.h model/include/lrulab/*.h)
 
-.PHONY: all model labs test bench clean deps
+.PHONY: all model labs test bench clean deps print-deb-packages
 all: deps model labs
 	@if [ -f mk/book.mk ]; then $(MAKE) --no-print-directory book; fi
 
 # Debian packages the main job needs; installed when missing (root or sudo).
-DEB_PACKAGES := gcc make python3 $(BOOK_DEB_PACKAGES)
+DEB_PACKAGES = gcc make python3 libc6-dev $(BOOK_DEB_PACKAGES)
+# and what only the tests need
+TEST_DEB_PACKAGES = $(BOOK_TEST_DEB_PACKAGES)
 deps:
 	@$(PYTHON) -m runner.deps $(DEB_PACKAGES)
+print-deb-packages:
+	@echo $(DEB_PACKAGES) $(TEST_DEB_PACKAGES)
 
 model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests
 
 $(BUILD)/model/fast/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_FAST) -c $< -o $@
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_FAST) -c $< -o $@
 $(BUILD)/model/san/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -c $< -o $@
+	@echo "  CC      $@"
+	@$(CC) $(CFLAGS_SAN) -c $< -o $@
 # fix-0212 is compiled from the labs' reference solutions
 $(BUILD)/model/fast/ref-%.o: labs/%/solution.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -58,14 +64,33 @@ $(BUILD)/lrusim-san: model/src/main.c $(BUILD)/libmodel-san.a
 $(BUILD)/model-tests: model/tests/test_checkers.c $(BUILD)/libmodel-san.a
 	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
 
+# The stress harness: the same mm code on real threads and atomics (make bench)
+NATIVE_SRC := $(wildcard model/native/*.c) $(filter-out model/src/sim.c model/src/prims.c model/src/explore.c model/src/main.c,$(MODEL_SRC))
+$(BUILD)/stress: $(NATIVE_SRC) $(LAB_SOLUTIONS) $(HEADERS) model/native/native.h
+	@mkdir -p $(BUILD)/model/native
+	for f in $(LAB_SOLUTIONS); do $(CC) $(CFLAGS_FAST) -include model/include/lrulab/as_fix0212.h -c $$f -o $(BUILD)/model/native/ref-$$(basename $$(dirname $$f)).o || exit 1; done
+	$(CC) $(CFLAGS_FAST) -Imodel/native -pthread $(NATIVE_SRC) $(BUILD)/model/native/ref-*.o -o $@
+
 labs: model
 	@if [ -d runner/labs ] || [ -f runner/labs.py ]; then $(PYTHON) -m runner build-labs; fi
 
 test: all
 	$(PYTHON) -m tests
 
-bench: model
+bench: model $(BUILD)/stress
 	$(PYTHON) -m runner.bench
+
+# Figures the book takes from real model runs: always what the code does.
+MODEL_FIGURES := $(BUILD)/figures/race-0207.dot $(BUILD)/figures/deadlock-pre9.dot
+$(BUILD)/figures/race-0207.dot: $(BUILD)/lrusim
+	@mkdir -p $(@D)
+	$(BUILD)/lrusim --variant flawed-0207 --scenario put-vs-shrink \
+		--check double-free --dot $@ > $(BUILD)/figures/race-0207.txt; test $$? -eq 1
+$(BUILD)/figures/deadlock-pre9.dot: $(BUILD)/lrusim
+	@mkdir -p $(@D)
+	$(BUILD)/lrusim --variant vanilla-pre9 --scenario aio-munmap \
+		--check deadlock --dot $@ > $(BUILD)/figures/deadlock-pre9.txt; test $$? -eq 1
+book: $(MODEL_FIGURES)
 
 clean:
 	rm -rf $(BUILD)

@@ -250,7 +250,7 @@ int main(int argc, char **argv)
 	}
 	if (counters)
 		print_counters();
-	printf("explored: %ld schedules, %ld steps, %.3f s (%.0f schedules/s)\n",
+	printf("explored: %ld schedules, %ld steps, %.6f s (%.0f schedules/s)\n",
 	       stats.runs, stats.steps, stats.seconds,
 	       stats.seconds > 0 ? stats.runs / stats.seconds : 0.0);
 	return found ? 1 : 0;

@@ -103,10 +103,11 @@ static void parse_strategy(const char *arg, struct strategy *st)
 static void print_counters(void)
 {
 	printf("counters: freed=%d freed_in_irq=%d left_on_lru=%d "
-	       "reclaimed_zero_count=%d reclaimed_swap_cache=%d "
-	       "lru_del_in_irq=%d cow_copies=%d\n",
+	       "left_on_lru_task=%d reclaimed_zero_count=%d "
+	       "reclaimed_swap_cache=%d lru_del_in_irq=%d cow_copies=%d\n",
 	       mm_counters.freed, mm_counters.freed_in_irq,
-	       mm_counters.left_on_lru, mm_counters.reclaimed_zero_count,
+	       mm_counters.left_on_lru, mm_counters.left_on_lru_task,
+	       mm_counters.reclaimed_zero_count,
 	       mm_counters.reclaimed_swap_cache, mm_counters.lru_del_in_irq,
 	       mm_counters.cow_copies);
 }

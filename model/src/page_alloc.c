@@ -73,6 +73,8 @@ void __free_pages_ok(struct page *page, unsigned int order)
 		BUG();
 	if (variant->free_pages_ok_lru(page)) {
 		mm_counters.left_on_lru++;
+		if (!in_interrupt())
+			mm_counters.left_on_lru_task++;
 		return;
 	}
 	if (PageLRU(page))

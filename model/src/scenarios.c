@@ -19,7 +19,7 @@ static struct page *setup_anon(struct mm_struct *mm, int addr)
 }
 
 /* The same page mapped read-only in two mms, as after fork(). */
-static struct page *setup_cow_shared(struct mm_struct *a, struct mm_struct *b,
+static struct page *setup_cow_shared_page(struct mm_struct *a, struct mm_struct *b,
 				     int addr)
 {
 	struct page *page = setup_anon(a, addr);
@@ -155,7 +155,7 @@ static void cow_exit(void *arg)
 static void setup_cow_reclaim(void)
 {
 	memset(kio, 0, sizeof(kio));
-	setup_cow_shared(&mms[0], &mms[1], 0);
+	setup_cow_shared_page(&mms[0], &mms[1], 0);
 	sim_spawn(0, "writer", cow_write, NULL);
 	sim_spawn(1, "exit", cow_exit, NULL);
 	sim_spawn(1, "kswapd", kswapd, NULL);
@@ -166,6 +166,24 @@ static const struct scenario cow_reclaim = {
 	.summary = "copy-on-write break in do_wp_page while the other sharer "
 		   "exits and shrink_cache runs",
 	.setup = setup_cow_reclaim,
+};
+
+/* --- cow-shared ------------------------------------------------------- */
+
+static void setup_cow_shared(void)
+{
+	memset(kio, 0, sizeof(kio));
+	setup_cow_shared_page(&mms[0], &mms[1], 0);
+	setup_anon(&mms[0], 1);
+	sim_spawn(0, "writer", cow_write, NULL);
+	sim_spawn(1, "kswapd", kswapd, NULL);
+}
+
+static const struct scenario cow_shared = {
+	.name = "cow-shared",
+	.summary = "copy-on-write break in do_wp_page while the other sharer "
+		   "keeps its mapping, under reclaim",
+	.setup = setup_cow_shared,
 };
 
 /* --- swap-exit --------------------------------------------------------- */
@@ -215,7 +233,7 @@ static const struct scenario swapcache_munmap = {
 };
 
 const struct scenario *const scenarios[] = {
-	&aio_munmap, &put_vs_shrink, &cow_reclaim, &swap_exit,
+	&aio_munmap, &put_vs_shrink, &cow_reclaim, &cow_shared, &swap_exit,
 	&swapcache_munmap, NULL,
 };
 

@@ -7,7 +7,7 @@ import unittest
 
 from tests.util import field, lrusim
 
-SCENARIOS = ["aio-munmap", "put-vs-shrink", "cow-reclaim", "swap-exit",
+SCENARIOS = ["aio-munmap", "put-vs-shrink", "cow-reclaim", "cow-shared", "swap-exit",
              "swapcache-munmap"]
 
 

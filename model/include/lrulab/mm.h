@@ -98,7 +98,8 @@ void run_task_queue(void);
 struct mm_counters {
 	int freed;			/* pages that reached the free list */
 	int freed_in_irq;		/* ...from interrupt context */
-	int left_on_lru;		/* count 0 pages left for shrink_cache */
+	int left_on_lru;		/* count 0 pages __free_pages_ok left */
+	int left_on_lru_task;		/* ...from process context: avoidable */
 	int reclaimed_zero_count;	/* left pages freed by shrink_cache */
 	int reclaimed_swap_cache;	/* clean swap cache pages reclaimed */
 	int lru_del_in_irq;		/* lru_cache_del from interrupt context */

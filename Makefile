@@ -34,7 +34,7 @@ deps:
 print-deb-packages:
 	@echo $(DEB_PACKAGES) $(TEST_DEB_PACKAGES)
 
-model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests
+model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o
 
 $(BUILD)/model/fast/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -3,7 +3,7 @@
  *
  *   lrusim --variant V --scenario S [--cpus N] [--up] [--check LIST]
  *          [--strategy dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]
- *          [--dot FILE] [--counters] [--quiet]
+ *          [--dot FILE] [--counters] [--trace]
  *   lrusim --list
  *
  * Exit 0: no failure found; 1: a failure was found; 2: bad arguments.
@@ -162,6 +162,7 @@ int main(int argc, char **argv)
 		{ "strategy", required_argument, NULL, 'S' },
 		{ "dot", required_argument, NULL, 'd' },
 		{ "counters", no_argument, NULL, 'C' },
+		{ "trace", no_argument, NULL, 'T' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -170,7 +171,7 @@ int main(int argc, char **argv)
 				  .step_limit = MAX_STEPS };
 	struct strategy st = { .kind = STRAT_DFS, .bound = 2 };
 	const char *variant_name = NULL, *scenario_name = NULL, *dot = NULL;
-	bool counters = false;
+	bool counters = false, trace = false;
 	const struct scenario *sc;
 	struct explore_stats stats;
 	struct run_result r;
@@ -205,6 +206,9 @@ int main(int argc, char **argv)
 		case 'C':
 			counters = true;
 			break;
+		case 'T':
+			trace = true;
+			break;
 		case 'l':
 			list_all();
 			return 0;
@@ -212,7 +216,7 @@ int main(int argc, char **argv)
 			printf("usage: lrusim --variant V --scenario S [--cpus N] "
 			       "[--up] [--check LIST]\n              [--strategy "
 			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE] "
-			       "[--dot FILE] [--counters]\n       lrusim --list\n");
+			       "[--dot FILE] [--counters] [--trace]\n       lrusim --list\n");
 			return 0;
 		default:
 			usage_error(argv[optind - 1], "unknown option");
@@ -240,6 +244,10 @@ int main(int argc, char **argv)
 		report_failure(sc, &cfg, &r, sched, dot);
 	} else {
 		printf("no failure found\n");
+		if (trace) {
+			printf("trace of the last schedule run:\n");
+			print_trace(stdout, cfg.nr_cpus);
+		}
 		if (dot) {
 			FILE *f = fopen(dot, "w");
 

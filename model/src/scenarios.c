@@ -199,6 +199,7 @@ static void setup_swap_exit(void)
 	memset(kio, 0, sizeof(kio));
 	setup_swapped_out(&mms[0], 0, &kio[0]);
 	setup_swapped_out(&mms[0], 1, NULL);
+	setup_swap_cached(&mms[0], 2);
 	setup_swap_nearly_full();
 	sim_raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
 	sim_spawn(0, "exit", exit_mm0, NULL);
@@ -208,7 +209,8 @@ static void setup_swap_exit(void)
 static const struct scenario swap_exit = {
 	.name = "swap-exit",
 	.summary = "exit of swapped-out pages (free_swap_and_cache), one "
-		   "still pinned by AIO, under reclaim with swap nearly full",
+		   "still pinned by AIO, and of a swapped-in one, under reclaim "
+		   "with swap nearly full",
 	.setup = setup_swap_exit,
 };
 

@@ -1,0 +1,26 @@
+/* rejected by: shrink-cache-locking */
+/* Calls lru_cache_del from shrink_cache, which already holds the lock. */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* rejected by: counts-nr-pages */
+/* Frees the flagged page but does not count it against nr_pages. */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+	}
+	return 0;
+}

@@ -1,0 +1,11 @@
+/* rejected by: cow-under-reclaim */
+/* Drops the pte's reference a second time: it was already dropped. */
+#include "lab.h"
+
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	if (page_count(old_page) == 1)
+		lru_cache_del(old_page);
+	page_cache_release(old_page);
+	page_cache_release(old_page);
+}

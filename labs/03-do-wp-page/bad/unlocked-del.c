@@ -1,0 +1,10 @@
+/* rejected by: cow-under-reclaim */
+/* Uses __lru_cache_del, but do_wp_page does not hold pagemap_lru_lock. */
+#include "lab.h"
+
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	if (page_count(old_page) == 1)
+		__lru_cache_del(old_page);
+	page_cache_release(old_page);
+}

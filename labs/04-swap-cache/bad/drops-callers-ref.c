@@ -1,0 +1,17 @@
+/* rejected by: exit-swapped */
+/* Releases the page in free_swap_and_cache's place: its caller will too. */
+#include "lab.h"
+
+void lab_free_page_and_swap_cache_release(struct page *page)
+{
+	if (page_count(page) == 1)
+		lru_cache_del(page);
+	page_cache_release(page);
+}
+
+void lab_free_swap_and_cache_deleted(struct page *page)
+{
+	if (page_count(page) == 1)
+		lru_cache_del(page);
+	page_cache_release(page);
+}

@@ -1,0 +1,103 @@
+"""./lab: the course's command line.
+
+  ./lab list                         the labs, in teaching order
+  ./lab start ID [--force]           write the skeleton to work/ID/lab.c
+  ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
+  ./lab check [--quiet]              instructor: references, bad variants, skeletons
+
+Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+from runner import labs
+from runner.labs import LabError
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    for lab in labs.all_labs():
+        kind = "code + questions" if lab.has_code else "questions"
+        print(f"{lab.id:<18} {lab.title}  [{kind}, {lab.max_points} points]")
+    return 0
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    from runner.skeleton import make_skeleton
+    lab = labs.load(args.id)
+    work = labs.WORK / lab.id
+    work.mkdir(parents=True, exist_ok=True)
+    written = []
+    if lab.has_code:
+        target = work / "lab.c"
+        if target.exists() and not args.force:
+            raise LabError(f"work/{lab.id}/lab.c exists; not overwriting your work "
+                           "(use --force to start over)")
+        target.write_text(make_skeleton(lab.solution.read_text(), lab.id))
+        written.append(target)
+    answers = work / "answers.txt"
+    if lab.questions and (not answers.exists() or args.force):
+        lines = [f"# {lab.id}: answers.  One line per question: ID: answer", ""]
+        for q in lab.questions:
+            lines += [f"# {q.id} ({q.kind}, {q.points} points): {q.text}", f"{q.id}: ", ""]
+        answers.write_text("\n".join(lines))
+        written.append(answers)
+    for path in written:
+        print(f"wrote {path.relative_to(labs.ROOT)}")
+    print(f"read labs/{lab.id}/README.md, then: ./lab test {lab.id}")
+    return 0
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    from runner.model_stage import grade_lab
+    from runner.report import print_report
+    lab = labs.load(args.id)
+    if args.stage != "model":
+        raise LabError(f"--stage {args.stage}: only the model stage is available "
+                       "in ./lab test for now")
+    lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
+    answers = Path(args.answers) if args.answers else labs.WORK / lab.id / "answers.txt"
+    label = args.file or f"work/{lab.id}/lab.c"
+    report = grade_lab(lab, lab_c if lab.has_code else None, answers, label)
+    print_report(report, verbose=not args.quiet)
+    if report.error:
+        print(f"lab: {report.error}", file=sys.stderr)
+        return 2
+    return 0 if report.score == report.max_score else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from runner.check import check_all
+    return check_all(quiet=args.quiet, only=args.labs)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="lab", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("list", help="the labs").set_defaults(fn=cmd_list)
+    p = sub.add_parser("start", help="write the skeleton to work/ID/")
+    p.add_argument("id")
+    p.add_argument("--force", action="store_true")
+    p.set_defaults(fn=cmd_start)
+    p = sub.add_parser("test", help="grade work/ID/lab.c and work/ID/answers.txt")
+    p.add_argument("id")
+    p.add_argument("--file", help="grade this file instead of work/ID/lab.c")
+    p.add_argument("--answers", help="answers file instead of work/ID/answers.txt")
+    p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
+    p.add_argument("--quiet", action="store_true", help="one line per test")
+    p.set_defaults(fn=cmd_test)
+    p = sub.add_parser("check", help="instructor: every lab grades as it should")
+    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--labs", help="comma-separated lab ids (default: all)")
+    p.set_defaults(fn=cmd_check)
+    args = parser.parse_args(argv)
+    try:
+        return args.fn(args)
+    except LabError as e:
+        print(f"lab: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

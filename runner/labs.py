@@ -1,0 +1,122 @@
+"""The labs as data: labs/<id>/lab.json, validated, with the paths a lab owns."""
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LABS_DIR = ROOT / "labs"
+BUILD = ROOT / "build"
+WORK = ROOT / "work"
+
+HOOKS = {
+    "lab_free_pages_ok_lru", "lab_shrink_cache_zero_count",
+    "lab_do_wp_page_release_old", "lab_free_page_and_swap_cache_release",
+    "lab_free_swap_and_cache_deleted",
+}
+
+
+class LabError(Exception):
+    """Bad input: the message is one line naming the file and the fix."""
+
+
+@dataclass
+class Test:
+    name: str
+    points: int
+    scenario: str
+    strategies: list[str]
+    check: str = "all"
+    cpus: int = 2
+    up: bool = False
+    counters: dict[str, str] = field(default_factory=dict)
+    hint: str = ""
+
+
+@dataclass
+class Question:
+    id: str
+    points: int
+    kind: str            # "schedule" or "number"
+    text: str
+    variant: str         # a model variant, or "bad/<file>.c" of this lab
+    scenario: str
+    check: str = ""      # schedule: the failure that must happen
+    counters: dict[str, str] = field(default_factory=dict)
+    compute: dict[str, str] = field(default_factory=dict)   # number
+    cpus: int = 2
+    up: bool = False
+
+
+@dataclass
+class Lab:
+    id: str
+    title: str
+    hooks: list[str]
+    tests: list[Test]
+    questions: list[Question]
+    dir: Path
+
+    @property
+    def solution(self) -> Path:
+        return self.dir / "solution.c"
+
+    @property
+    def has_code(self) -> bool:
+        return bool(self.hooks)
+
+    def bad_variants(self) -> list[Path]:
+        return sorted((self.dir / "bad").glob("*.c"))
+
+    @property
+    def max_points(self) -> int:
+        return sum(t.points for t in self.tests) + sum(q.points for q in self.questions)
+
+
+def _need(obj: dict, key: str, kind: type, where: str):
+    if key not in obj or not isinstance(obj[key], kind):
+        raise LabError(f"{where}: needs \"{key}\" ({kind.__name__}); add it")
+    return obj[key]
+
+
+def load(lab_id: str) -> Lab:
+    path = LABS_DIR / lab_id / "lab.json"
+    if not path.is_file():
+        known = ", ".join(l.id for l in all_labs()) or "none"
+        raise LabError(f"no lab {lab_id!r} (labs/{lab_id}/lab.json missing); "
+                       f"known labs: {known}")
+    where = f"labs/{lab_id}/lab.json"
+    try:
+        data = json.loads(path.read_text())
+    except json.JSONDecodeError as e:
+        raise LabError(f"{where}: invalid JSON at line {e.lineno}: {e.msg}") from None
+    hooks = data.get("hooks", [])
+    for h in hooks:
+        if h not in HOOKS:
+            raise LabError(f"{where}: unknown hook {h!r}; hooks are {sorted(HOOKS)}")
+    tests = []
+    for t in data.get("tests", []):
+        tw = f"{where} test {t.get('name', '?')!r}"
+        tests.append(Test(
+            name=_need(t, "name", str, where), points=_need(t, "points", int, tw),
+            scenario=_need(t, "scenario", str, tw),
+            strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
+            cpus=t.get("cpus", 2), up=t.get("up", False),
+            counters=t.get("counters", {}), hint=t.get("hint", "")))
+    questions = []
+    for q in data.get("questions", []):
+        qw = f"{where} question {q.get('id', '?')!r}"
+        kind = _need(q, "kind", str, qw)
+        if kind not in ("schedule", "number"):
+            raise LabError(f"{qw}: kind must be \"schedule\" or \"number\"")
+        questions.append(Question(
+            id=_need(q, "id", str, where), points=_need(q, "points", int, qw),
+            kind=kind, text=_need(q, "text", str, qw),
+            variant=_need(q, "variant", str, qw), scenario=_need(q, "scenario", str, qw),
+            check=q.get("check", ""), counters=q.get("counters", {}),
+            compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False)))
+    return Lab(id=lab_id, title=_need(data, "title", str, where), hooks=hooks,
+               tests=tests, questions=questions, dir=path.parent)
+
+
+def all_labs() -> list[Lab]:
+    return [load(p.parent.name) for p in sorted(LABS_DIR.glob("*/lab.json"))]

@@ -17,7 +17,8 @@
  * QEMU's isa-debug-exit port, so QEMU's exit status is (STATUS << 1) | 1.
  *
  * Workloads are chosen by words on the kernel command line, which the
- * kernel passes to init as arguments: "smoke" (the default) and "cow".
+ * kernel passes to init as arguments: "smoke" (the default), "cow", "pin"
+ * and "pressure" (the last two need the harness patch: /proc/lrulab).
  */
 #include "sys.h"
 
@@ -47,19 +48,6 @@ static int seq(const char *a, const char *b)
 static void put(int fd, const char *s)
 {
 	sys3(NR_write, fd, (int)s, slen(s));
-}
-
-static void putnum(int fd, unsigned int v)
-{
-	char buf[12];
-	int i = sizeof(buf) - 1;
-
-	buf[i] = 0;
-	do {
-		buf[--i] = '0' + v % 10;
-		v /= 10;
-	} while (v);
-	put(fd, buf + i);
 }
 
 /* A report line goes to the report channel and, for a human, the console. */
@@ -212,6 +200,134 @@ static void workload_cow(int children, int pages, int rounds)
 	       "children x pages x rounds intact");
 }
 
+/* Value of "name N" in /proc/lrulab (or "Name: N kB" in meminfo), -1 if absent. */
+static int procval(const char *path, const char *name)
+{
+	char *p = procbuf;
+	size_t n = slen(name);
+
+	if (readfile(path) < 0)
+		return -1;
+	while (*p) {
+		size_t i = 0;
+		while (i < n && p[i] == name[i])
+			i++;
+		if (i == n && (p[n] == ' ' || p[n] == ':')) {
+			int v = 0;
+			p += n + 1;
+			while (*p == ' ')
+				p++;
+			while (*p >= '0' && *p <= '9')
+				v = v * 10 + (*p++ - '0');
+			return v;
+		}
+		while (*p && *p != '\n')
+			p++;
+		if (*p)
+			p++;
+	}
+	return -1;
+}
+
+static void sleep_ms(int ms)
+{
+	int ts[2] = { ms / 1000, (ms % 1000) * 1000000 };
+
+	sys2(NR_nanosleep, (int)ts, 0);
+}
+
+static char *fmt(char *buf, unsigned int v)
+{
+	char tmp[12];
+	int i = 0;
+
+	do {
+		tmp[i++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (i)
+		*buf++ = tmp[--i];
+	*buf = 0;
+	return buf;
+}
+
+/*
+ * Interrupt-time frees, as AIO would do them: touch anonymous pages (so they
+ * are on the LRU), have the harness pin them, unmap them, and let the
+ * harness drop the last references from a timer (bottom-half context).
+ */
+static void workload_pin(int pages, int delay_ms)
+{
+	char cmd[64], *e;
+	char *area = map_anon(pages);
+	int i, fd, r, before, after;
+
+	if (!area) {
+		result("pin", 0, "mmap failed");
+		return;
+	}
+	for (i = 0; i < pages; i++)
+		area[i * PAGE] = 1;
+	before = procval("/proc/lrulab", "unpinned");
+	e = cmd;
+	*e++ = 'p'; *e++ = 'i'; *e++ = 'n'; *e++ = ' ';
+	e = fmt(e, (unsigned int)area);
+	*e++ = ' ';
+	e = fmt(e, pages);
+	*e++ = ' ';
+	e = fmt(e, delay_ms);
+	*e++ = '\n';
+	*e = 0;
+	fd = sys3(NR_open, (int)"/proc/lrulab", O_WRONLY, 0);
+	r = fd < 0 ? fd : sys3(NR_write, fd, (int)cmd, slen(cmd));
+	if (fd >= 0)
+		sys1(NR_close, fd);
+	if (r < 0) {
+		char why[64] = "write to /proc/lrulab failed: errno ";
+		fmt(why + slen(why), -r);
+		result("pin", 0, why);
+		return;
+	}
+	sys2(NR_munmap, (int)area, pages * PAGE);
+	sleep_ms(delay_ms + 400);
+	after = procval("/proc/lrulab", "unpinned");
+	result("pin", after - before == pages,
+	       after - before == pages ? "all pinned pages released by the timer" :
+	       "the timer did not release every pinned page");
+}
+
+/*
+ * Memory pressure, so that shrink_cache runs and meets what was left on the
+ * LRU: a child touches nearly all free memory, then exits.  An OOM kill of
+ * the child is acceptable; init itself stays small.
+ */
+static void workload_pressure(int rounds)
+{
+	int r, bad = 0;
+
+	for (r = 0; r < rounds; r++) {
+		int free_kb = procval("/proc/meminfo", "MemFree");
+		int pages = free_kb > 1024 ? (free_kb - 256) / 4 : 64;
+		int pid = sys0(NR_fork), status = 0;
+
+		if (pid == 0) {
+			char *area = map_anon(pages);
+			int i;
+			if (!area)
+				sys1(NR_exit, 2);
+			for (i = 0; i < pages; i++)
+				area[i * PAGE] = (char)i;
+			sys1(NR_exit, 0);
+		}
+		if (pid < 0 || sys3(NR_waitpid, pid, (int)&status, 0) < 0)
+			bad++;
+		else if ((status & 0x7f) == 0 && (status >> 8) != 0)
+			bad++;		/* exited with an error; a signal (OOM) is fine */
+	}
+	result("pressure", bad == 0, bad ? "pressure child failed" :
+	       "children touched nearly all free memory");
+}
+
 /* --- end of run -------------------------------------------------------- */
 
 static void finish(void)
@@ -246,6 +362,12 @@ int main(int argc, char **argv)
 	for (i = 1; i < argc; i++) {
 		if (seq(argv[i], "cow")) {
 			workload_cow(4, 512, 3);
+			smoke = 0;
+		} else if (seq(argv[i], "pin")) {
+			workload_pin(64, 100);
+			smoke = 0;
+		} else if (seq(argv[i], "pressure")) {
+			workload_pressure(3);
 			smoke = 0;
 		}
 	}

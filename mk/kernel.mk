@@ -4,7 +4,9 @@
 #                     (KERNEL_SRC=DIR: a pristine tree; KERNEL_TARBALL=FILE:
 #                     the release tarball; default: download from kernel.org)
 #   make kernel       patched UP and SMP bzImages + the guest initrd in build/kernel/
-#   make kernel-boot  boot the UP kernel with the guest (kernel-boot-smp: SMP)
+#   make kernel-boot  boot the UP kernel with the guest (kernel-boot-smp: SMP);
+#                     LAB=path/to/lab.c builds that lab into the kernel first,
+#                     KERNEL_WORKLOADS="cow pin pressure" picks the guest workloads
 #   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
 #
 # The cache ($LRULAB_CACHE, else $XDG_CACHE_HOME/lrulab, else ~/.cache/lrulab)
@@ -26,11 +28,14 @@ kernel:
 kernel-guest:
 	$(KERNEL_PY) guest
 
+KERNEL_WORKLOADS ?= cow pin pressure
+KERNEL_BOOT_ARGS = $(foreach w,$(KERNEL_WORKLOADS),--workload $(w)) $(if $(LAB),--lab $(LAB))
+
 kernel-boot:
-	$(KERNEL_PY) boot --flavour up --workload cow
+	$(KERNEL_PY) boot --flavour up $(KERNEL_BOOT_ARGS)
 
 kernel-boot-smp:
-	$(KERNEL_PY) boot --flavour smp --workload cow
+	$(KERNEL_PY) boot --flavour smp $(KERNEL_BOOT_ARGS)
 
 kernel-test:
 	$(PYTHON) -m tests kernel

@@ -17,6 +17,9 @@ from pathlib import Path
 from . import patches, paths, source
 
 TREE_STAMP = ".lrulab-tree"
+# The harness patch compiles this file into mm/; a lab.c is copied over it.
+LAB_IN_TREE = "mm/lrulab_lab.c"
+DEFAULT_LAB = ".lrulab-default-lab.c"
 
 # gcc 12 flags that make 2.4 code compile and behave as with the gcc of 2002
 # (see docs/kernel.md): C89 inline semantics, no PIE/stack protector/CET/unwind
@@ -43,6 +46,7 @@ class BuildResult:
     tree: Path
     seconds: float
     fresh_tree: bool
+    lab: Path | None = None
 
 
 def make_args() -> list[str]:
@@ -94,6 +98,8 @@ def prepare_tree(pristine: Path, flavour: str, out: Path, log: Path) -> tuple[Pa
         patches.apply(tree)
     except patches.PatchError as e:
         raise BuildError(str(e)) from None
+    if (tree / LAB_IN_TREE).is_file():
+        shutil.copyfile(tree / LAB_IN_TREE, tree / DEFAULT_LAB)
     shutil.copyfile(config_file(flavour), tree / ".config")
     _run(make_args() + ["oldconfig"], tree, log, f"{flavour}: make oldconfig", stdin="\n" * 2000)
     _run(make_args() + ["dep"], tree, log, f"{flavour}: make dep")
@@ -101,9 +107,26 @@ def prepare_tree(pristine: Path, flavour: str, out: Path, log: Path) -> tuple[Pa
     return tree, True
 
 
+def install_lab(tree: Path, lab: Path | None) -> None:
+    """Put lab (or, when None, the shipped empty lab file) at mm/lrulab_lab.c.
+
+    The file is rewritten only when its content changes, so make rebuilds
+    just that object and relinks.
+    """
+    if not (tree / DEFAULT_LAB).is_file():
+        if lab is not None:
+            raise BuildError("the patch series has no harness (mm/lrulab_lab.c): "
+                             "cannot build a lab.c into the kernel")
+        return
+    content = (lab if lab is not None else tree / DEFAULT_LAB).read_bytes()
+    target = tree / LAB_IN_TREE
+    if not target.is_file() or target.read_bytes() != content:
+        target.write_bytes(content)
+
+
 def build(pristine: Path, flavour: str, out: Path | None = None,
-          jobs: int | None = None) -> BuildResult:
-    """Build (or bring up to date) the bzImage of one flavour."""
+          jobs: int | None = None, lab: Path | None = None) -> BuildResult:
+    """Build (or bring up to date) the bzImage of one flavour, with lab.c if given."""
     if flavour not in paths.FLAVOURS:
         raise BuildError(f"unknown flavour {flavour!r} (one of {', '.join(paths.FLAVOURS)})")
     check_toolchain()
@@ -113,9 +136,10 @@ def build(pristine: Path, flavour: str, out: Path | None = None,
     log.write_text("")
     start = time.monotonic()
     tree, fresh = prepare_tree(pristine, flavour, out, log)
+    install_lab(tree, lab)
     jobs = jobs or os.cpu_count() or 1
     _run(make_args() + [f"-j{jobs}", "bzImage"], tree, log, f"{flavour}: make bzImage")
     bz, sm = out / f"bzImage-{flavour}", out / f"System.map-{flavour}"
     shutil.copyfile(tree / "arch/i386/boot/bzImage", bz)
     shutil.copyfile(tree / "System.map", sm)
-    return BuildResult(flavour, bz, sm, tree, time.monotonic() - start, fresh)
+    return BuildResult(flavour, bz, sm, tree, time.monotonic() - start, fresh, lab)

@@ -19,12 +19,13 @@ from pathlib import Path
 
 QEMU = "qemu-system-i386"
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
-# hdX=none / ideN=noprobe skip IDE probing that only costs boot time.
+# hdX=none / ideN=noprobe skip IDE probing that only costs boot time; panic=1
+# reboots a panicked guest after 1 s, which -no-reboot turns into QEMU's exit.
 BASE_APPEND = ("console=ttyS0 root=/dev/ram0 init=/init hdb=none hdc=none hdd=none "
-               "ide2=noprobe ide3=noprobe ide4=noprobe ide5=noprobe")
+               "ide2=noprobe ide3=noprobe ide4=noprobe ide5=noprobe panic=1")
 PROBLEMS = (
     ("panic", re.compile(r"Kernel panic")),
-    ("BUG", re.compile(r"kernel BUG at \S+")),
+    ("BUG", re.compile(r"kernel BUG at \S+|invalid operand: \S+")),
     ("oops", re.compile(r"Oops: \S+|Unable to handle kernel [^\n]*")),
     ("lrulab", re.compile(r"LRULAB-CHECK: [^\n]*")),
 )
@@ -61,10 +62,25 @@ class BootResult:
                 out[parts[1]] = (parts[2] == "pass", parts[3] if len(parts) > 3 else "")
         return out
 
+    def counters(self) -> dict[str, int]:
+        """The harness counters the guest copied from /proc/lrulab."""
+        out = {}
+        for line in self.report:
+            parts = line.split()
+            if len(parts) == 4 and parts[:2] == ["proc", "lrulab"] and parts[3].isdigit():
+                out[parts[2]] = int(parts[3])
+        return out
+
     def problems(self) -> list[str]:
         """Kernel failures seen on the console, plus a hang or a missing report."""
         found = [f"{kind}: {m.group(0)}" for kind, rx in PROBLEMS
                  for m in rx.finditer(self.console)]
+        c = self.counters()
+        if c.get("lru_walk_errors"):
+            found.append(f"lru: {c['lru_walk_errors']} inconsistencies in the LRU lists")
+        if c.get("lru_zero_count") and "pressure" in self.tests():
+            found.append(f"leak: {c['lru_zero_count']} pages with count 0 still on the LRU "
+                         f"after memory pressure")
         if self.timed_out:
             found.append(f"hang: no exit after {self.seconds:.0f} s")
         elif self.status is None:

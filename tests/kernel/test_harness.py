@@ -1,0 +1,120 @@
+"""The harness in the real kernel: reference labs pass, historical variants are caught.
+
+Each case copies a lab.c into the patched tree (incremental rebuild), boots
+it with the pin (interrupt-time frees) and pressure (shrink_cache) workloads
+and judges the console and the /proc/lrulab counters.  Needs a 2.4.17 tree.
+"""
+from __future__ import annotations
+
+import tempfile
+import unittest
+from pathlib import Path
+
+from runner.kernel import build, guest, paths, qemu
+
+from .support import tools_or_skip, tree_or_skip
+
+WORKLOADS = ("cow", "pin", "pressure")
+LABS = paths.REPO / "labs"
+
+# 2.4.18-pre9 as it was: Ben LaHaise's unconditional unlink, at any context.
+VANILLA_PRE9 = """#include "lab.h"
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page))
+		lru_cache_del(page);
+	return 0;
+}
+"""
+# Hugh's 6 Feb 2002 diagnostic, as merged for 2.4.20: BUG at interrupt time.
+IRQ_BUG_0206 = """#include "lab.h"
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (in_interrupt())
+			BUG();
+		lru_cache_del(page);
+	}
+	return 0;
+}
+"""
+# Lab 02 wrong: leave the page on the LRU but never mark it, so shrink_cache
+# cannot tell it from a count passing through zero and never frees it.
+LEAVE_UNMARKED = """#include "lab.h"
+int lab_free_pages_ok_lru(struct page *page)
+{
+	return PageLRU(page) ? 1 : 0;
+}
+"""
+# Lab 02 wrong: ignore the LRU altogether and let the page be freed on it.
+FREE_ON_LRU = """#include "lab.h"
+int lab_free_pages_ok_lru(struct page *page)
+{
+	return 0;
+}
+"""
+
+
+class HarnessTest(unittest.TestCase):
+    def run_lab(self, flavour: str, lab_text: str | None = None,
+                lab_path: Path | None = None) -> qemu.BootResult:
+        tree = tree_or_skip(self)
+        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
+        with tempfile.TemporaryDirectory() as tmp:
+            if lab_text is not None:
+                lab_path = Path(tmp) / "lab.c"
+                lab_path.write_text(lab_text)
+            b = build.build(tree, flavour, lab=lab_path)
+        return qemu.boot(b.bzimage, guest.build(), paths.build_dir() / "runs" / "test",
+                         flavour, smp=flavour == "smp", workloads=WORKLOADS, timeout=180)
+
+    def assert_clean(self, r: qemu.BootResult) -> None:
+        tail = "\n".join(r.console.splitlines()[-20:])
+        self.assertEqual(r.problems(), [], f"console tail:\n{tail}")
+        self.assertEqual(r.status, 0, r.report)
+        c = r.counters()
+        self.assertGreaterEqual(c["freed_on_lru_bh"], 64, "the timer freed pinned LRU pages")
+
+    def test_no_lab_is_the_12_feb_patch(self) -> None:
+        for flavour in paths.FLAVOURS:
+            with self.subTest(flavour=flavour):
+                r = self.run_lab(flavour)
+                self.assert_clean(r)
+                c = r.counters()
+                self.assertEqual(c["left_on_lru"], c["reclaimed_zero_count"])
+                self.assertEqual(c["lru_zero_count"], 0)
+
+    def test_reference_solutions_pass_up_and_smp(self) -> None:
+        solutions = sorted(LABS.glob("*/solution.c"))
+        if not solutions:
+            self.skipTest("SKIPPED: no labs/*/solution.c in this checkout")
+        for sol in solutions:
+            for flavour in paths.FLAVOURS:
+                with self.subTest(lab=sol.parent.name, flavour=flavour):
+                    self.assert_clean(self.run_lab(flavour, lab_path=sol))
+
+    def test_vanilla_pre9_takes_the_lru_lock_at_interrupt_time(self) -> None:
+        for flavour in paths.FLAVOURS:
+            with self.subTest(flavour=flavour):
+                r = self.run_lab(flavour, VANILLA_PRE9)
+                self.assertTrue(any("pagemap_lru_lock taken in bh context by lru_cache_del"
+                                    in p for p in r.problems()), r.problems())
+                self.assertFalse(r.timed_out, "caught, not hung")
+
+    def test_6_feb_in_interrupt_bug_fires(self) -> None:
+        r = self.run_lab("up", IRQ_BUG_0206)
+        self.assertTrue(any(p.startswith("BUG: kernel BUG at lrulab_lab.c")
+                            for p in r.problems()), r.problems())
+
+    def test_leaving_a_page_unmarked_leaks_it(self) -> None:
+        r = self.run_lab("up", LEAVE_UNMARKED)
+        self.assertTrue(any(p.startswith("leak: ") for p in r.problems()), r.problems())
+
+    def test_freeing_a_page_still_on_the_lru_is_caught(self) -> None:
+        r = self.run_lab("up", FREE_ON_LRU)
+        self.assertTrue(any("freed while still on the LRU" in p for p in r.problems()),
+                        r.problems())
+
+
+if __name__ == "__main__":
+    unittest.main()

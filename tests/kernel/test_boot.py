@@ -16,10 +16,12 @@ BOOT_TIMEOUT = 180      # seconds; a normal boot + cow workload takes 1-5 s
 
 
 class BootTest(unittest.TestCase):
-    def boot(self, flavour: str) -> qemu.BootResult:
-        tree = tree_or_skip(self)
+    def setUp(self) -> None:
+        self.tree = tree_or_skip(self)
         tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
-        b = build.build(tree, flavour)
+
+    def boot(self, flavour: str) -> qemu.BootResult:
+        b = build.build(self.tree, flavour)
         initrd = guest.build()
         return qemu.boot(b.bzimage, initrd, paths.build_dir() / "runs" / "test", flavour,
                          smp=flavour == "smp", workloads=("cow",), timeout=BOOT_TIMEOUT)

@@ -56,10 +56,13 @@ int lab_free_pages_ok_lru(struct page *page)
 
 
 class HarnessTest(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tree = tree_or_skip(self)
+        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
+
     def run_lab(self, flavour: str, lab_text: str | None = None,
                 lab_path: Path | None = None) -> qemu.BootResult:
-        tree = tree_or_skip(self)
-        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
+        tree = self.tree
         with tempfile.TemporaryDirectory() as tmp:
             if lab_text is not None:
                 lab_path = Path(tmp) / "lab.c"

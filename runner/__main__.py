@@ -31,7 +31,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     if lab.has_code:
         target = work / "lab.c"
         if target.exists() and not args.force:
-            raise LabError(f"work/{lab.id}/lab.c exists; not overwriting your work "
+            raise LabError(f"{target} exists; not overwriting your work "
                            "(use --force to start over)")
         target.write_text(make_skeleton(lab.solution.read_text(), lab.id))
         written.append(target)
@@ -43,7 +43,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         answers.write_text("\n".join(lines))
         written.append(answers)
     for path in written:
-        print(f"wrote {path.relative_to(labs.ROOT)}")
+        print(f"wrote {path}")
     print(f"read labs/{lab.id}/README.md, then: ./lab test {lab.id}")
     return 0
 

@@ -6,8 +6,10 @@ lrusim on one scenario with the test's strategies and checkers.  Questions
 are replayed against the variant they name.
 """
 import hashlib
+import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -232,11 +234,25 @@ def grade_lab(lab: Lab, lab_c: Path | None, answers_path: Path | None,
             report.results += [Result(t.name, 0, t.points, f"not run: {e}\n")
                                for t in lab.tests]
         else:
-            report.results += [run_test(binary, t) for t in lab.tests]
+            report.results += _parallel(lambda t: run_test(binary, t), lab.tests)
     try:
         answers = read_answers(answers_path) if answers_path else {}
     except LabError as e:
         answers = {}
         report.results.append(Result("answers.txt", 0, 0, f"{e}\n", "check"))
-    report.results += [grade_question(lab, q, answers.get(q.id)) for q in lab.questions]
+    report.results += _parallel(lambda q: grade_question(lab, q, answers.get(q.id)),
+                                lab.questions)
     return report
+
+
+def grade_submission(jobs: list[tuple[Lab, Path | None, Path | None, str]]) -> list[LabReport]:
+    """Grade several labs of one submission at once: (lab, lab.c, answers, label)."""
+    return _parallel(lambda job: grade_lab(*job), jobs)
+
+
+def _parallel(fn, items: list) -> list:
+    """Each item's lrusim runs are independent processes: use every cpu."""
+    if len(items) < 2:
+        return [fn(i) for i in items]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(fn, items))

@@ -4,6 +4,7 @@
   build   patched UP and SMP bzImages into build/kernel/
   guest   the guest initrd
   boot    boot one kernel with the guest and print the verdict
+  bench   timings: full and incremental builds, boots, per-lab kernel stage
   verify  check a tree against kernel-tree-patches/checksums.sha256
   pin     (maintainers) rewrite checksums.sha256 from a pristine tree
 
@@ -17,7 +18,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import build, guest, patches, paths, qemu, source
+from . import bench, build, guest, patches, paths, qemu, source
 
 NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
            f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
@@ -93,6 +94,11 @@ def cmd_boot(a: argparse.Namespace) -> int:
     return 0 if not problems and r.status == 0 else 1
 
 
+def cmd_bench(a: argparse.Namespace) -> int:
+    bench.run(tree_or_exit(a.kernel_src))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python3 -m runner.kernel", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -129,6 +135,9 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--live", action="store_true", help="show the console as it runs")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_boot)
+    s = sub.add_parser("bench", help="time builds and boots")
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_bench)
     return p
 
 

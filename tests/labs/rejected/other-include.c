@@ -1,0 +1,6 @@
+#include "lab.h"
+#include <stdio.h>
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	page_cache_release(old_page);
+}

@@ -1,0 +1,135 @@
+"""The labs as a student and an instructor use them, through ./lab."""
+import os
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from tests.util import ROOT
+
+HERE = Path(__file__).resolve().parent
+CODE_LABS = ["02-leave-on-lru", "03-do-wp-page", "04-swap-cache"]
+
+
+def lab(*args: str, work: str | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if work:
+        env["LRULAB_WORK"] = work
+    return subprocess.run([str(ROOT / "lab"), *args], capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+class InstructorCheck(unittest.TestCase):
+    def test_lab_check_passes(self) -> None:
+        """References full marks; each bad variant fails its named test;
+        skeletons compile and score 0 on code tests."""
+        out = lab("check")
+        self.assertEqual(out.returncode, 0, out.stdout[-4000:])
+        self.assertIn("lab check: all good", out.stdout)
+        bad = sum(len(list((ROOT / "labs" / l / "bad").glob("*.c"))) for l in CODE_LABS)
+        self.assertEqual(out.stdout.count(" rejected by "), bad)
+        for l in CODE_LABS:
+            self.assertGreaterEqual(len(list((ROOT / "labs" / l / "bad").glob("*.c"))), 5)
+
+    def test_list(self) -> None:
+        out = lab("list")
+        self.assertEqual(out.returncode, 0)
+        for l in ["00-orientation", "01-race-0207", *CODE_LABS]:
+            self.assertIn(l, out.stdout)
+
+
+class StudentFlow(unittest.TestCase):
+    def setUp(self) -> None:
+        self.tmp = tempfile.TemporaryDirectory()
+        self.work = self.tmp.name
+
+    def tearDown(self) -> None:
+        self.tmp.cleanup()
+
+    def test_skeleton_scores_zero_with_a_readable_report(self) -> None:
+        self.assertEqual(lab("start", "03-do-wp-page", work=self.work).returncode, 0)
+        out = lab("test", "03-do-wp-page", work=self.work)
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertIn("static check: ok", out.stdout)
+        self.assertIn("Score: 0/100", out.stdout)
+        self.assertIn("FAIL cow-under-reclaim", out.stdout)
+        self.assertIn("FAILURE [leak]", out.stdout)
+        self.assertIn("minimized schedule:", out.stdout)
+        self.assertIn("hint:", out.stdout)
+
+    def test_start_refuses_to_overwrite(self) -> None:
+        self.assertEqual(lab("start", "02-leave-on-lru", work=self.work).returncode, 0)
+        mine = Path(self.work) / "02-leave-on-lru" / "lab.c"
+        mine.write_text(mine.read_text() + "\n/* my work */\n")
+        again = lab("start", "02-leave-on-lru", work=self.work)
+        self.assertEqual(again.returncode, 2)
+        self.assertIn("not overwriting", again.stderr)
+        self.assertIn("my work", mine.read_text())
+        self.assertEqual(lab("start", "02-leave-on-lru", "--force",
+                             work=self.work).returncode, 0)
+        self.assertNotIn("my work", mine.read_text())
+
+    def test_skeleton_has_no_solution(self) -> None:
+        lab("start", "02-leave-on-lru", work=self.work)
+        text = (Path(self.work) / "02-leave-on-lru" / "lab.c").read_text()
+        self.assertIn("TODO 1", text)
+        self.assertNotIn("SOLUTION", text)
+        self.assertNotIn("__lru_cache_del", text)
+
+    def test_own_words_solutions_get_full_marks(self) -> None:
+        for lab_id in CODE_LABS:
+            with self.subTest(lab=lab_id):
+                out = lab("test", lab_id, "--file", str(HERE / "own_words" / f"{lab_id}.c"),
+                          "--answers", str(ROOT / "labs" / lab_id / "answers.txt"))
+                self.assertEqual(out.returncode, 0, out.stdout[-3000:])
+                self.assertIn("Score: 100/100", out.stdout)
+
+    def test_question_labs_grade_answers(self) -> None:
+        answers = Path(self.work) / "a.txt"
+        answers.write_text("q1: 0*11 1\nq2: nonsense\nq3: 7\n")
+        out = lab("test", "01-race-0207", "--answers", str(answers))
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertIn("PASS q1 (schedule)", out.stdout)
+        self.assertIn("FAIL q2 (schedule)", out.stdout)
+        self.assertIn("not a schedule", out.stdout)
+        self.assertIn("FAIL q3 (number)", out.stdout)
+        self.assertIn("Score: 30/100", out.stdout)
+
+
+class StaticCheck(unittest.TestCase):
+    CASES = {
+        "calls-system.c": "system",
+        "calls-printf.c": "printf",
+        "calls-exit.c": "exit",
+        "calls-open.c": "open",
+        "constructor.c": "__attribute__",
+        "inline-asm.c": "__asm__",
+        "other-include.c": "only #include \"lab.h\"",
+        "writable-global.c": "writable global score",
+        "extra-function.c": "model_page_count",
+        "compile-error.c": "does not compile",
+    }
+
+    def test_each_is_rejected_with_a_one_line_reason(self) -> None:
+        for name, needle in self.CASES.items():
+            with self.subTest(file=name):
+                out = lab("test", "03-do-wp-page", "--file", str(HERE / "rejected" / name))
+                self.assertEqual(out.returncode, 2, out.stdout)
+                self.assertIn("REJECTED", out.stdout)
+                self.assertIn(needle, out.stderr)
+                self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
+                self.assertIn("Score: 0/100", out.stdout)
+
+    def test_unknown_lab_is_bad_input(self) -> None:
+        out = lab("test", "99-nope")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("no lab '99-nope'", out.stderr)
+
+    def test_missing_file_is_bad_input(self) -> None:
+        out = lab("test", "03-do-wp-page", "--file", "/nonexistent/lab.c")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("no such file", out.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()

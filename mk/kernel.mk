@@ -8,6 +8,7 @@
 #                     LAB=path/to/lab.c builds that lab into the kernel first,
 #                     KERNEL_WORKLOADS="cow pin pressure" picks the guest workloads
 #   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
+#   make kernel-bench full/incremental build, boot and per-lab timings
 #
 # The cache ($LRULAB_CACHE, else $XDG_CACHE_HOME/lrulab, else ~/.cache/lrulab)
 # is outside build/, so `make clean` does not throw the 2.4.17 tree away.
@@ -16,7 +17,7 @@ PYTHON ?= python3
 KERNEL_PY := $(PYTHON) -m runner.kernel
 export KERNEL_SRC KERNEL_TARBALL
 
-.PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify
+.PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify kernel-bench
 
 kernel-src:
 	$(KERNEL_PY) src
@@ -36,6 +37,9 @@ kernel-boot:
 
 kernel-boot-smp:
 	$(KERNEL_PY) boot --flavour smp $(KERNEL_BOOT_ARGS)
+
+kernel-bench:
+	$(KERNEL_PY) bench
 
 kernel-test:
 	$(PYTHON) -m tests kernel

@@ -26,7 +26,7 @@ all: deps model labs
 	@if [ -f mk/book.mk ]; then $(MAKE) --no-print-directory book; fi
 
 # Debian packages the main job needs; installed when missing (root or sudo).
-DEB_PACKAGES = gcc make python3 libc6-dev $(BOOK_DEB_PACKAGES)
+DEB_PACKAGES = gcc make python3 libc6-dev binutils clang $(BOOK_DEB_PACKAGES)
 # and what only the tests need
 TEST_DEB_PACKAGES = $(BOOK_TEST_DEB_PACKAGES)
 deps:

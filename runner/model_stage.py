@@ -57,19 +57,26 @@ def _cap(text: str) -> str:
 
 
 def build_lab_binary(lab: Lab, lab_c: Path, label: str) -> Path:
-    """Static check, compile, link; cached by content.  Raises StaticCheckError."""
+    """Static check (every time), then compile and link, cached by content.
+
+    Raises StaticCheckError.  The cache key covers the file, the lab, the
+    model library and the rules of the static check, and a cached binary is
+    only ever used after the file has passed the check again.
+    """
     for needed in (LIBMODEL, MAIN_OBJ):
         if not needed.exists():
             raise LabError(f"{needed.relative_to(ROOT)} is missing; run make first")
-    digest = hashlib.sha256(lab_c.read_bytes() + lab.id.encode() +
-                            str(LIBMODEL.stat().st_mtime_ns).encode()).hexdigest()[:20]
+    source = lab_c.read_bytes() if lab_c.is_file() else b""
+    digest = hashlib.sha256(source + lab.id.encode() + LIBMODEL.read_bytes()[-4096:] +
+                            str(LIBMODEL.stat().st_mtime_ns).encode() +
+                            Path(static_check.__file__).read_bytes()).hexdigest()[:20]
     out = BUILD / "labs" / lab.id / digest
     binary = out / "lrusim-lab"
-    if binary.exists():
-        return binary
     out.mkdir(parents=True, exist_ok=True)
     obj = out / "lab.o"
     static_check.static_check(lab_c, lab.hooks, label, obj)
+    if binary.exists():
+        return binary
     proc = subprocess.run(["gcc", "-o", str(binary) + ".tmp", str(obj), str(MAIN_OBJ),
                            str(LIBMODEL)], capture_output=True, text=True, timeout=60)
     if proc.returncode != 0:

@@ -4,8 +4,17 @@ It compiles alone against lab.h; it includes nothing but "lab.h"; it has no
 inline asm, attributes, pragmas or constructors; the only global symbols it
 defines are its lab's hooks (everything else static); and every symbol it
 uses is in the kernel-named API that both worlds provide.
+
+It also keeps the lab's code from reaching memory other than through the
+API (clang's AST of the file): no member access, array indexing, casts or
+pointer arithmetic, no address taken but &pagemap_lru_lock, no dereference
+but of an int (nr_pages).  The model's checkers share the process with the
+lab's code; these rules are what keeps them out of its reach, so that a
+lab.c cannot, say, switch the checkers off through a stray pointer.
 """
+import json
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,6 +42,20 @@ FORBIDDEN_TOKENS = {
     "asm": "inline asm", "__asm__": "inline asm", "__asm": "inline asm",
     "__attribute__": "attributes (constructor, section, alias...)",
     "_Pragma": "pragmas",
+    "__builtin_frame_address": "compiler builtins",
+    "__builtin_return_address": "compiler builtins",
+    "__builtin_memcpy": "compiler builtins",
+    "__builtin_memset": "compiler builtins",
+    "setjmp": "non-local jumps", "longjmp": "non-local jumps",
+}
+
+ADDRESS_OK = {"pagemap_lru_lock"}
+RULES = {
+    "MemberExpr": "struct member access (page->...): use the API (page_count, PageLRU...)",
+    "ArraySubscriptExpr": "array indexing",
+    "CStyleCastExpr": "casts",
+    "GCCAsmStmt": "inline asm",
+    "StmtExpr": "statement expressions",
 }
 
 
@@ -89,6 +112,67 @@ def check_source(path: Path, label: str) -> str:
     return src
 
 
+def _is_pointer(node: dict) -> bool:
+    qual = node.get("type", {}).get("qualType", "")
+    return "*" in qual or "[" in qual
+
+
+def _walk(node: dict, label: str, line: list[int]) -> None:
+    loc = node.get("loc") or node.get("range", {}).get("begin") or {}
+    if isinstance(loc, dict) and "line" in loc and "includedFrom" not in loc:
+        line[0] = loc["line"]
+    kind = node.get("kind", "")
+    inner = node.get("inner", [])
+    why = RULES.get(kind)
+    if kind == "BinaryOperator" and node.get("opcode") in ("+", "-") and \
+            any(_is_pointer(c) for c in inner):
+        why = "pointer arithmetic"
+    if kind == "CompoundAssignOperator" and node.get("opcode") in ("+=", "-=") and \
+            any(_is_pointer(c) for c in inner[:1]):
+        why = "pointer arithmetic"
+    if kind == "UnaryOperator":
+        op = node.get("opcode")
+        if op in ("++", "--") and inner and _is_pointer(inner[0]):
+            why = "pointer arithmetic"
+        elif op == "&":
+            target = inner[0] if inner else {}
+            name = target.get("referencedDecl", {}).get("name")
+            if target.get("kind") != "DeclRefExpr" or name not in ADDRESS_OK:
+                why = "taking an address (only &pagemap_lru_lock is allowed)"
+        elif op == "*":
+            qual = node.get("type", {}).get("qualType", "")
+            if qual not in ("int", "long", "unsigned int", "unsigned long"):
+                why = f"dereferencing a pointer to {qual} (use the API)"
+    if why:
+        raise StaticCheckError(f"{label}:{line[0]}: {why} is not allowed in a lab")
+    for child in inner:
+        if isinstance(child, dict):
+            _walk(child, label, line)
+
+
+def check_ast(path: Path, label: str, timeout: int = 60) -> None:
+    """The memory-safety rules above, on clang's AST of the lab's own code."""
+    clang = shutil.which("clang") or shutil.which("clang-14")
+    if not clang:
+        raise StaticCheckError("clang is needed for the static check (Debian "
+                               "package clang); run make to install it")
+    proc = subprocess.run([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
+                           "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
+                          capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        first = next((l for l in proc.stderr.splitlines() if "error" in l),
+                     "clang could not parse it")
+        raise StaticCheckError(f"does not compile: {first.replace(str(path), label)}")
+    tree = json.loads(proc.stdout)
+    for decl in tree.get("inner", []):
+        loc = decl.get("loc", {})
+        if decl.get("isImplicit") or "includedFrom" in loc:
+            continue
+        if loc.get("file", str(path)) != str(path) and "line" not in loc:
+            continue
+        _walk(decl, label, [loc.get("line", 0)])
+
+
 def compile_object(path: Path, out: Path, label: str, cc: str = "gcc",
                    timeout: int = 30) -> None:
     proc = subprocess.run([cc, *CFLAGS, "-c", str(path), "-o", str(out)],
@@ -133,6 +217,7 @@ def static_check(path: Path, hooks: list[str], label: str, out_obj: Path) -> Non
     check_source(path, label)
     compile_object(path, out_obj, label)
     check_object(out_obj, hooks, label)
+    check_ast(path, label)
 
 
 def check_file(path: Path, hooks: list[str], label: str) -> None:

@@ -43,7 +43,7 @@ def cached_tree() -> Path:
 
 
 def build_dir() -> Path:
-    """Build products of the kernel stage: $LRULAB_BUILD or build/kernel."""
+    """Build products of the kernel stage: $LRULAB_KBUILD or build/kernel."""
     if os.environ.get("LRULAB_KBUILD"):
         return Path(os.environ["LRULAB_KBUILD"])
     return REPO / "build" / "kernel"

@@ -108,6 +108,10 @@ class StaticCheck(unittest.TestCase):
         "writable-global.c": "writable global score",
         "extra-function.c": "model_page_count",
         "compile-error.c": "does not compile",
+        "member-access.c": "struct member access",
+        "pointer-arithmetic.c": "pointer arithmetic",
+        "cast.c": "casts",
+        "address-of.c": "taking an address",
     }
 
     def test_each_is_rejected_with_a_one_line_reason(self) -> None:
@@ -119,6 +123,19 @@ class StaticCheck(unittest.TestCase):
                 self.assertIn(needle, out.stderr)
                 self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
                 self.assertIn("Score: 0/100", out.stdout)
+
+    def test_a_cached_build_never_skips_the_check(self) -> None:
+        """A binary built while the rules were looser is not reused."""
+        from runner import labs, model_stage, static_check
+        lab_obj = labs.load("03-do-wp-page")
+        path = HERE / "rejected" / "calls-system.c"
+        static_check.ALLOWED_UNDEFINED.add("system")
+        try:
+            model_stage.build_lab_binary(lab_obj, path, "calls-system.c")
+        finally:
+            static_check.ALLOWED_UNDEFINED.discard("system")
+        with self.assertRaises(static_check.StaticCheckError):
+            model_stage.build_lab_binary(lab_obj, path, "calls-system.c")
 
     def test_unknown_lab_is_bad_input(self) -> None:
         out = lab("test", "99-nope")

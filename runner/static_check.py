@@ -188,6 +188,13 @@ def compile_object(path: Path, out: Path, label: str, cc: str = "gcc",
 def check_object(obj: Path, hooks: list[str], label: str) -> None:
     nm = subprocess.run(["nm", "--format=posix", str(obj)], capture_output=True,
                         text=True, check=True).stdout
+    defined = {l.split()[0] for l in nm.splitlines()
+               if len(l.split()) > 1 and l.split()[1] == "T"}
+    # a hook left out would silently fall back to the reference solution
+    for hook in hooks:
+        if hook not in defined:
+            raise StaticCheckError(f"{label}: does not define {hook}, a hook of "
+                                   "this lab (the skeleton from ./lab start has it)")
     for line in nm.splitlines():
         parts = line.split()
         if len(parts) < 2:

@@ -112,6 +112,7 @@ class StaticCheck(unittest.TestCase):
         "pointer-arithmetic.c": "pointer arithmetic",
         "cast.c": "casts",
         "address-of.c": "taking an address",
+        "no-hooks.c": "does not define lab_do_wp_page_release_old",
     }
 
     def test_each_is_rejected_with_a_one_line_reason(self) -> None:

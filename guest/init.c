@@ -18,7 +18,8 @@
  *
  * Workloads are chosen by words on the kernel command line, which the
  * kernel passes to init as arguments: "smoke" (the default), "cow", "pin"
- * and "pressure" (the last two need the harness patch: /proc/lrulab).
+ * and "pressure" (the last two need the harness patch: /proc/lrulab), and
+ * "swap" (needs a swap disk as hda: the host adds one for this workload).
  */
 #include "sys.h"
 
@@ -328,6 +329,56 @@ static void workload_pressure(int rounds)
 	       "children touched nearly all free memory");
 }
 
+/*
+ * Swap: swapon /dev/hda, then touch more anonymous memory than the guest
+ * has, so pages go out to swap and come back through the swap cache; a
+ * child inherits the swapped area (COW of swapped pages), rewrites part of
+ * it and exits; the parent checks every page, unmaps half (zap_pte_range
+ * on swap entries and swap-cache pages: free_swap_and_cache and
+ * free_page_and_swap_cache), checks the rest again and unmaps it.
+ */
+static void workload_swap(int mb)
+{
+	int pages = mb * 256, i, bad = 0, pid, status = 0, swapped;
+	char *area, detail[64] = "all data intact; kB in swap before unmapping: ";
+
+	if (sys2(NR_swapon, (int)"/dev/hda", 0) < 0) {
+		result("swap", 0, "swapon /dev/hda failed (no swap disk?)");
+		return;
+	}
+	area = map_anon(pages);
+	if (!area) {
+		result("swap", 0, "mmap failed");
+		return;
+	}
+	for (i = 0; i < pages; i++)
+		*(int *)(area + i * PAGE) = i ^ 0x5a5a;
+	pid = sys0(NR_fork);
+	if (pid == 0) {
+		for (i = 0; i < pages; i += 4)
+			*(int *)(area + i * PAGE) = -i;
+		for (i = 0; i < pages; i++)
+			if (*(int *)(area + i * PAGE) != ((i % 4) ? (i ^ 0x5a5a) : -i))
+				sys1(NR_exit, 3);
+		sys1(NR_exit, 0);
+	}
+	if (pid < 0 || sys3(NR_waitpid, pid, (int)&status, 0) < 0 || status != 0)
+		bad++;
+	for (i = 0; i < pages; i++)
+		if (*(int *)(area + i * PAGE) != (i ^ 0x5a5a))
+			bad++;
+	swapped = procval("/proc/meminfo", "SwapTotal") - procval("/proc/meminfo", "SwapFree");
+	sys2(NR_munmap, (int)area, pages / 2 * PAGE);
+	for (i = pages / 2; i < pages; i++)
+		if (*(int *)(area + i * PAGE) != (i ^ 0x5a5a))
+			bad++;
+	sys2(NR_munmap, (int)(area + pages / 2 * PAGE), (pages - pages / 2) * PAGE);
+	fmt(detail + slen(detail), swapped > 0 ? swapped : 0);
+	if (swapped <= 0)
+		bad++;
+	result("swap", bad == 0, bad ? "data lost, child failed or nothing swapped" : detail);
+}
+
 /* --- end of run -------------------------------------------------------- */
 
 static void finish(void)
@@ -365,6 +416,9 @@ int main(int argc, char **argv)
 			smoke = 0;
 		} else if (seq(argv[i], "pin")) {
 			workload_pin(64, 100);
+			smoke = 0;
+		} else if (seq(argv[i], "swap")) {
+			workload_swap(40);
 			smoke = 0;
 		} else if (seq(argv[i], "pressure")) {
 			workload_pressure(3);

@@ -6,7 +6,7 @@
 #   make kernel       patched UP and SMP bzImages + the guest initrd in build/kernel/
 #   make kernel-boot  boot the UP kernel with the guest (kernel-boot-smp: SMP);
 #                     LAB=path/to/lab.c builds that lab into the kernel first,
-#                     KERNEL_WORKLOADS="cow pin pressure" picks the guest workloads
+#                     KERNEL_WORKLOADS="cow swap pin pressure" picks the guest workloads
 #   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
 #   make kernel-bench full/incremental build, boot and per-lab timings
 #
@@ -29,7 +29,7 @@ kernel:
 kernel-guest:
 	$(KERNEL_PY) guest
 
-KERNEL_WORKLOADS ?= cow pin pressure
+KERNEL_WORKLOADS ?= cow swap pin pressure
 KERNEL_BOOT_ARGS = $(foreach w,$(KERNEL_WORKLOADS),--workload $(w)) $(if $(LAB),--lab $(LAB))
 
 kernel-boot:

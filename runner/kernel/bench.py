@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import build, guest, paths, qemu
 
-WORKLOADS = ("cow", "pin", "pressure")
+WORKLOADS = ("cow", "swap", "pin", "pressure")
 
 
 def run(pristine: Path, out: Path | None = None, log=print) -> dict[str, float]:

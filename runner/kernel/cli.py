@@ -73,8 +73,13 @@ def cmd_boot(a: argparse.Namespace) -> int:
     flavour = "smp" if a.smp else a.flavour
     out = paths.build_dir()
     bz = out / f"bzImage-{flavour}"
-    if a.lab or not bz.is_file():
-        build.build(tree_or_exit(a.kernel_src), flavour, lab=Path(a.lab) if a.lab else None)
+    tree = source.find(a.kernel_src)
+    if tree is not None:
+        # always bring the kernel up to date, so that it holds exactly --lab
+        # (or no lab.c); incremental, about a second when nothing changed
+        build.build(tree, flavour, lab=Path(a.lab) if a.lab else None)
+    elif a.lab or not bz.is_file():
+        raise source.SourceError(NO_TREE)
     initrd = guest.build()
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
     r = qemu.boot(bz, initrd, out / "runs", flavour, smp=flavour == "smp",
@@ -128,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--flavour", choices=paths.FLAVOURS, default="up")
     s.add_argument("--smp", action="store_true", help="same as --flavour smp")
     s.add_argument("--workload", action="append", default=[],
-                   help="a guest workload (repeatable): cow, pin, pressure")
+                   help="a guest workload (repeatable): cow, pin, swap, pressure")
     s.add_argument("--lab", help="build this lab.c into the kernel first")
     s.add_argument("--memory", type=int, default=32, help="guest RAM in MB")
     s.add_argument("--timeout", type=float, default=120)

@@ -22,6 +22,19 @@ def sources() -> list[Path]:
     return sorted(paths.GUEST.glob("*.c")) + sorted(paths.GUEST.glob("*.h"))
 
 
+def swap_image(dest: Path, mb: int = 64) -> Path:
+    """A fresh swap disk for one run: mkswap format (SWAPSPACE2), accepted by 2.4.17."""
+    if shutil.which("mkswap") is None:
+        raise GuestError("mkswap not found: apt-get install util-linux")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with dest.open("wb") as f:
+        f.truncate(mb << 20)
+    proc = subprocess.run(["mkswap", str(dest)], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise GuestError("mkswap failed: " + proc.stderr.strip()[:200])
+    return dest
+
+
 def build(out: Path | None = None) -> Path:
     """Build build/kernel/guest/initrd.img (ext2, /init + /dev nodes); return its path."""
     out = (out or paths.build_dir()) / "guest"

@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import guest
+
 QEMU = "qemu-system-i386"
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
 # hdX=none / ideN=noprobe skip IDE probing that only costs boot time; panic=1
@@ -111,7 +113,12 @@ def boot(bzimage: Path, initrd: Path, out_dir: Path, flavour: str, smp: bool = F
     for f in (console, report):
         f.write_bytes(b"")
     append = " ".join([BASE_APPEND, *workloads])
-    args = command(bzimage, initrd, console, report, smp, memory_mb, append, extra or [])
+    extra = list(extra or [])
+    if "swap" in workloads:
+        # a fresh swap disk per run, as hda (block 3,0 = /dev/hda in the initrd)
+        swap = guest.swap_image(out_dir / f"swap-{flavour}.img")
+        extra += ["-drive", f"file={swap},format=raw,if=ide,index=0"]
+    args = command(bzimage, initrd, console, report, smp, memory_mb, append, extra)
     start = time.monotonic()
     first = None
     timed_out = False

@@ -14,7 +14,7 @@ from runner.kernel import build, guest, paths, qemu
 
 from .support import tools_or_skip, tree_or_skip
 
-WORKLOADS = ("cow", "pin", "pressure")
+WORKLOADS = ("cow", "swap", "pin", "pressure")
 LABS = paths.REPO / "labs"
 
 # 2.4.18-pre9 as it was: Ben LaHaise's unconditional unlink, at any context.
@@ -51,6 +51,25 @@ FREE_ON_LRU = """#include "lab.h"
 int lab_free_pages_ok_lru(struct page *page)
 {
 	return 0;
+}
+"""
+
+# Lab 03 wrong: drop two references (the caller's and the pte's).
+WP_DOUBLE_RELEASE = """#include "lab.h"
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	if (page_count(old_page) == 2)
+		lru_cache_del(old_page);
+	page_cache_release(old_page);
+	page_cache_release(old_page);
+}
+"""
+# Lab 04 wrong: drop the caller's reference of a page it still holds locked.
+SWAP_DROPS_CALLERS_REF = """#include "lab.h"
+void lab_free_swap_and_cache_deleted(struct page *page)
+{
+	lru_cache_del(page);
+	page_cache_release(page);
 }
 """
 
@@ -112,6 +131,16 @@ class HarnessTest(unittest.TestCase):
     def test_leaving_a_page_unmarked_leaks_it(self) -> None:
         r = self.run_lab("up", LEAVE_UNMARKED)
         self.assertTrue(any(p.startswith("leak: ") for p in r.problems()), r.problems())
+
+    def test_lab03_double_release_is_a_double_free(self) -> None:
+        r = self.run_lab("up", WP_DOUBLE_RELEASE)
+        self.assertTrue(any("LRULAB-CHECK: double free" in p for p in r.problems()),
+                        r.problems())
+
+    def test_lab04_dropping_the_callers_reference_is_caught(self) -> None:
+        r = self.run_lab("up", SWAP_DROPS_CALLERS_REF)
+        self.assertTrue(any(p.startswith("BUG: kernel BUG at page_alloc.c") for p in r.problems()),
+                        r.problems())
 
     def test_freeing_a_page_still_on_the_lru_is_caught(self) -> None:
         r = self.run_lab("up", FREE_ON_LRU)

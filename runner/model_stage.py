@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner import static_check
+from runner.grade.sandbox import run_untrusted
 from runner.labs import BUILD, ROOT, Lab, LabError, Question, Test
 
 LIBMODEL = BUILD / "libmodel.a"
@@ -77,8 +78,10 @@ def build_lab_binary(lab: Lab, lab_c: Path, label: str) -> Path:
     static_check.static_check(lab_c, lab.hooks, label, obj)
     if binary.exists():
         return binary
-    proc = subprocess.run(["gcc", "-o", str(binary) + ".tmp", str(obj), str(MAIN_OBJ),
-                           str(LIBMODEL)], capture_output=True, text=True, timeout=60)
+    proc = run_untrusted(["gcc", "-o", str(binary) + ".tmp", str(obj), str(MAIN_OBJ),
+                          str(LIBMODEL)], inputs=[obj],
+                         outputs=[Path(str(binary) + ".tmp")], timeout=60,
+                         raise_on_timeout=False)
     if proc.returncode != 0:
         raise static_check.StaticCheckError(
             f"{label}: does not link: {proc.stderr.strip().splitlines()[-1]}")
@@ -96,8 +99,7 @@ def run_lrusim(binary: Path, variant: str, scenario: str, strategy: str,
     if counters:
         args.append("--counters")
     try:
-        return subprocess.run(args, capture_output=True, text=True,
-                              timeout=RUN_TIMEOUT, errors="replace")
+        return run_untrusted(args, inputs=[binary], timeout=RUN_TIMEOUT)
     except subprocess.TimeoutExpired:
         return subprocess.CompletedProcess(args, -9, "", "timed out after "
                                            f"{RUN_TIMEOUT} s (an endless loop?)")
@@ -137,14 +139,25 @@ def run_test(binary: Path, test: Test) -> Result:
                               (f"hint: {test.hint}\n" if test.hint else ""))
         if proc.returncode != 0:
             why = proc.stdout
-            if proc.returncode not in (1,):
+            if proc.returncode < 0 and proc.returncode != -9:
+                why += f"\nthe model crashed: {_signal_name(-proc.returncode)} (a " \
+                       "stack overflow from deep recursion, or a bad pointer)\n"
+            elif proc.returncode not in (1,):
                 why += f"\nlrusim exited with status {proc.returncode}: " \
-                       f"{proc.stderr.strip()[-500:]}"
+                       f"{proc.stderr.strip()[-500:]}\n"
             return Result(test.name, 0, test.points,
                           _cap(f"strategy {strategy}:\n{why}") +
                           (f"hint: {test.hint}\n" if test.hint else ""))
         log.append(f"strategy {strategy}: {proc.stdout.strip().splitlines()[-1]}")
     return Result(test.name, test.points, test.points, "\n".join(log) + "\n")
+
+
+def _signal_name(signo: int) -> str:
+    import signal
+    try:
+        return f"signal {signo} ({signal.Signals(signo).name})"
+    except ValueError:
+        return f"signal {signo}"
 
 
 def read_answers(path: Path) -> dict[str, str]:

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from runner.grade.sandbox import run_untrusted
 from runner.labs import ROOT
 
 MAX_SOURCE_BYTES = 64 * 1024
@@ -143,6 +144,8 @@ def _walk(node: dict, label: str, line: list[int]) -> None:
             qual = node.get("type", {}).get("qualType", "")
             if qual not in ("int", "long", "unsigned int", "unsigned long"):
                 why = f"dereferencing a pointer to {qual} (use the API)"
+    if kind == "VarDecl" and "[" in node.get("type", {}).get("qualType", ""):
+        why = "an array"
     if why:
         raise StaticCheckError(f"{label}:{line[0]}: {why} is not allowed in a lab")
     for child in inner:
@@ -156,9 +159,9 @@ def check_ast(path: Path, label: str, timeout: int = 60) -> None:
     if not clang:
         raise StaticCheckError("clang is needed for the static check (Debian "
                                "package clang); run make to install it")
-    proc = subprocess.run([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
-                           "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = run_untrusted([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
+                          "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
+                         inputs=[path], timeout=timeout, raise_on_timeout=False)
     if proc.returncode != 0:
         first = next((l for l in proc.stderr.splitlines() if "error" in l),
                      "clang could not parse it")
@@ -175,8 +178,9 @@ def check_ast(path: Path, label: str, timeout: int = 60) -> None:
 
 def compile_object(path: Path, out: Path, label: str, cc: str = "gcc",
                    timeout: int = 30) -> None:
-    proc = subprocess.run([cc, *CFLAGS, "-c", str(path), "-o", str(out)],
-                          capture_output=True, text=True, timeout=timeout)
+    proc = run_untrusted([cc, *CFLAGS, "-c", str(path), "-o", str(out)],
+                         inputs=[path], outputs=[out], timeout=timeout,
+                         raise_on_timeout=False)
     if proc.returncode != 0:
         first = next((l for l in proc.stderr.splitlines() if "error" in l),
                      proc.stderr.strip().splitlines()[0] if proc.stderr.strip()

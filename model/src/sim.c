@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "lrulab/explore.h"
 #include "lrulab/mm.h"
@@ -162,11 +164,29 @@ static void ctx_trampoline(void)
 	switch_to_scheduler(c, true);
 }
 
+/*
+ * A coroutine stack with a guard page below it: a context that runs off
+ * its stack (deep recursion in a lab's code) faults instead of writing
+ * over the model's memory.
+ */
+static void *alloc_stack(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	char *base = mmap(NULL, CTX_STACK_SIZE + page, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (base == MAP_FAILED || mprotect(base, page, PROT_NONE)) {
+		perror("lrusim: coroutine stack");
+		exit(2);
+	}
+	return base + page;
+}
+
 static void resume(struct sim_ctx *c)
 {
 	if (!c->started) {
 		if (!ctx_stacks[c->id])
-			ctx_stacks[c->id] = malloc(CTX_STACK_SIZE);
+			ctx_stacks[c->id] = alloc_stack();
 		getcontext(&ctx_uctx[c->id]);
 		ctx_uctx[c->id].uc_stack.ss_sp = ctx_stacks[c->id];
 		ctx_uctx[c->id].uc_stack.ss_size = CTX_STACK_SIZE;

@@ -113,6 +113,7 @@ class StaticCheck(unittest.TestCase):
         "cast.c": "casts",
         "address-of.c": "taking an address",
         "no-hooks.c": "does not define lab_do_wp_page_release_old",
+        "local-array.c": "an array",
     }
 
     def test_each_is_rejected_with_a_one_line_reason(self) -> None:
@@ -137,6 +138,13 @@ class StaticCheck(unittest.TestCase):
             static_check.ALLOWED_UNDEFINED.discard("system")
         with self.assertRaises(static_check.StaticCheckError):
             model_stage.build_lab_binary(lab_obj, path, "calls-system.c")
+
+    def test_stack_overflow_crashes_cleanly(self) -> None:
+        """Coroutine stacks have guard pages: deep recursion faults, scores 0."""
+        out = lab("test", "03-do-wp-page", "--file", str(HERE / "deep-recursion.c"))
+        self.assertEqual(out.returncode, 1, out.stdout)
+        self.assertIn("the model crashed: signal 11 (SIGSEGV)", out.stdout)
+        self.assertIn("Score: 0/100", out.stdout)
 
     def test_unknown_lab_is_bad_input(self) -> None:
         out = lab("test", "99-nope")

@@ -54,9 +54,11 @@ def all_touched(patches_dir: Path = paths.PATCHES) -> dict[str, bool]:
     return files
 
 
-def apply(tree: Path, patches_dir: Path = paths.PATCHES) -> None:
-    """Apply the whole series to `tree` with patch -p1, stopping at the first failure."""
-    for patch in series(patches_dir):
+def apply(tree: Path, patches_dir: Path = paths.PATCHES,
+          only: list[Path] | None = None) -> None:
+    """Apply the series (or the patches in `only`, in order) to `tree` with patch -p1,
+    stopping at the first failure."""
+    for patch in (only if only is not None else series(patches_dir)):
         with patch.open("rb") as f:
             proc = subprocess.run(
                 ["patch", "-p1", "--forward", "--batch", "--no-backup-if-mismatch", "-s"],

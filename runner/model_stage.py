@@ -139,8 +139,10 @@ def run_test(binary: Path, test: Test) -> Result:
                               (f"hint: {test.hint}\n" if test.hint else ""))
         if proc.returncode != 0:
             why = proc.stdout
-            if proc.returncode < 0 and proc.returncode != -9:
-                why += f"\nthe model crashed: {_signal_name(-proc.returncode)} (a " \
+            signo = -proc.returncode if proc.returncode < 0 else \
+                proc.returncode - 128 if 128 < proc.returncode < 160 else 0
+            if signo and signo != 9:
+                why += f"\nthe model crashed: {_signal_name(signo)} (a " \
                        "stack overflow from deep recursion, or a bad pointer)\n"
             elif proc.returncode not in (1,):
                 why += f"\nlrusim exited with status {proc.returncode}: " \

@@ -161,7 +161,8 @@ def check_ast(path: Path, label: str, timeout: int = 60) -> None:
                                "package clang); run make to install it")
     proc = run_untrusted([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
                           "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
-                         inputs=[path], timeout=timeout, raise_on_timeout=False)
+                         inputs=[path], timeout=timeout, raise_on_timeout=False,
+                         keep=64 << 20)
     if proc.returncode != 0:
         first = next((l for l in proc.stderr.splitlines() if "error" in l),
                      "clang could not parse it")

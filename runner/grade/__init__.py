@@ -1,0 +1,9 @@
+"""The autograder: `./lab grade SUBMISSIONS --out DIR` grades a whole class.
+
+submissions.py  finds and safely unpacks each student's submission
+sandbox.py      runs every compile and run of student code (bubblewrap)
+batch.py        grades the class in parallel, resumes, shows progress
+outputs.py      results.json (Gradescope), gradebook.csv, report.html, grade.log
+gradescope.py   the Gradescope autograder bundle (make gradescope)
+bench.py        200 generated submissions, timed (make bench)
+"""

@@ -15,13 +15,19 @@ MODEL_SRC := $(wildcard model/src/*.c)
 LAB_SOLUTIONS := $(sort $(wildcard labs/*/solution.c))
 LIB_SRC   := $(filter-out model/src/main.c,$(MODEL_SRC))
 
-FAST_OBJ := $(patsubst model/src/%.c,$(BUILD)/model/fast/%.o,$(LIB_SRC)) \
-            $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS))
-SAN_OBJ  := $(patsubst model/src/%.c,$(BUILD)/model/san/%.o,$(LIB_SRC)) \
-            $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS))
+# fix-0212 comes from the labs' solutions; a student kit ships them compiled
+ifneq ($(LAB_SOLUTIONS),)
+REF_FAST := $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS))
+REF_SAN  := $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS))
+else
+REF_FAST := $(wildcard model/ref/fast-ref-*.o)
+REF_SAN  := $(wildcard model/ref/san-ref-*.o)
+endif
+FAST_OBJ := $(patsubst model/src/%.c,$(BUILD)/model/fast/%.o,$(LIB_SRC)) $(REF_FAST)
+SAN_OBJ  := $(patsubst model/src/%.c,$(BUILD)/model/san/%.o,$(LIB_SRC)) $(REF_SAN)
 HEADERS  := $(wildcard model/include/*.h model/include/lrulab/*.h)
 
-.PHONY: all model labs test bench clean deps print-deb-packages
+.PHONY: all model labs test bench clean deps print-deb-packages student-kit
 all: deps model labs
 	@if [ -f mk/book.mk ]; then $(MAKE) --no-print-directory book; fi
 
@@ -64,12 +70,15 @@ $(BUILD)/lrusim-san: model/src/main.c $(BUILD)/libmodel-san.a
 $(BUILD)/model-tests: model/tests/test_checkers.c $(BUILD)/libmodel-san.a
 	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
 
+# The tree a class gets: no solutions, answer keys, bad variants or tests.
+student-kit: model
+	$(PYTHON) -m runner.student_kit
+
 # The stress harness: the same mm code on real threads and atomics (make bench)
 NATIVE_SRC := $(wildcard model/native/*.c) $(filter-out model/src/sim.c model/src/prims.c model/src/explore.c model/src/main.c,$(MODEL_SRC))
-$(BUILD)/stress: $(NATIVE_SRC) $(LAB_SOLUTIONS) $(HEADERS) model/native/native.h
+$(BUILD)/stress: $(NATIVE_SRC) $(REF_FAST) $(HEADERS) model/native/native.h
 	@mkdir -p $(BUILD)/model/native
-	for f in $(LAB_SOLUTIONS); do $(CC) $(CFLAGS_FAST) -include model/include/lrulab/as_fix0212.h -c $$f -o $(BUILD)/model/native/ref-$$(basename $$(dirname $$f)).o || exit 1; done
-	$(CC) $(CFLAGS_FAST) -Imodel/native -pthread $(NATIVE_SRC) $(BUILD)/model/native/ref-*.o -o $@
+	$(CC) $(CFLAGS_FAST) -Imodel/native -pthread $(NATIVE_SRC) $(REF_FAST) -o $@
 
 labs: model
 	@if [ -d runner/labs ] || [ -f runner/labs.py ]; then $(PYTHON) -m runner build-labs; fi

@@ -33,7 +33,10 @@ def cmd_start(args: argparse.Namespace) -> int:
         if target.exists() and not args.force:
             raise LabError(f"{target} exists; not overwriting your work "
                            "(use --force to start over)")
-        target.write_text(make_skeleton(lab.solution.read_text(), lab.id))
+        skeleton = lab.dir / "skeleton.c"     # a student kit has no solution.c
+        target.write_text(skeleton.read_text() if skeleton.exists() and
+                          not lab.solution.exists() else
+                          make_skeleton(lab.solution.read_text(), lab.id))
         written.append(target)
     answers = work / "answers.txt"
     if lab.questions and (not answers.exists() or args.force):

@@ -65,13 +65,13 @@ def main() -> int:
     # 2. throughput
     total_runs = total_secs = 0.0
     for variant in ["fix-0212", "defer-2427", "irqsafe-lru-25"]:
-        for scenario in ["aio-munmap", "put-vs-shrink", "cow-reclaim",
+        for scenario in ["aio-munmap", "put-vs-shrink", "cow-reclaim", "cow-shared",
                          "swap-exit", "swapcache-munmap"]:
             n, steps, secs, _ = explore("--variant", variant, "--scenario",
                                         scenario, "--strategy", "dfs:2")
             total_runs += n
             total_secs += secs
-    row("exhaustive dfs:2, 3 fixed variants x 5 scenarios",
+    row("exhaustive dfs:2, 3 fixed variants x 6 scenarios",
         f"{int(total_runs)} schedules, {total_secs:.2f} s")
     row("schedules explored per second", f"{total_runs / total_secs:,.0f}")
     # 3. the same code on real threads for 100x the explorer's time

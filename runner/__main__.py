@@ -4,10 +4,13 @@
   ./lab start ID [--force]           write the skeleton to work/ID/lab.c
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
+  ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
+                                     instructor: grade a class (docs/grading.md)
 
 Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
 """
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -74,6 +77,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     return check_all(quiet=args.quiet, only=args.labs)
 
 
+def cmd_grade(args: argparse.Namespace) -> int:
+    from runner.grade.batch import Batch
+    if args.stage != "model":
+        print(f"lab grade: --stage {args.stage}: the kernel stage is not available in "
+              "grading yet; grading the model stage", file=sys.stderr)
+    if args.jobs < 1:
+        raise LabError("-j: at least 1")
+    ids = [i.strip() for i in args.labs.split(",") if i.strip()] if args.labs else None
+    return Batch(Path(args.submissions), Path(args.out), ids, args.jobs, args.force,
+                 args.timeout).run()
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="lab", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -94,6 +109,17 @@ def main(argv: list[str]) -> int:
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--labs", help="comma-separated lab ids (default: all)")
     p.set_defaults(fn=cmd_check)
+    p = sub.add_parser("grade", help="instructor: grade a folder of submissions")
+    p.add_argument("submissions", help="folder: one folder, .tar.gz, .tgz or .zip per student")
+    p.add_argument("--out", required=True, help="output folder (results, gradebook, report)")
+    p.add_argument("--labs", help="comma-separated lab ids (default: all)")
+    p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 2,
+                   help="submissions graded at once (default: cpus)")
+    p.add_argument("--force", action="store_true", help="regrade unchanged submissions")
+    p.add_argument("--timeout", type=float, default=60,
+                   help="seconds per model run before it is killed (default 60)")
+    p.set_defaults(fn=cmd_grade)
     args = parser.parse_args(argv)
     try:
         return args.fn(args)

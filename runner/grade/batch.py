@@ -1,0 +1,316 @@
+"""The batch: grade every submission in parallel, resumably, with progress.
+
+The parent process finds and stages submissions, hands each to a worker
+process and writes the outputs as each result comes back; workers only
+orchestrate (every compile and run of student code is a sandboxed child).
+-j N is N workers, each grading one lab test at a time, so N sandboxes.
+A student whose submission digest and grader fingerprint match their
+results.json is not graded again (--force regrades).
+"""
+import concurrent.futures as cf
+import hashlib
+import json
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from runner import labs as labs_mod
+from runner import model_stage
+from runner.grade import outputs, sandbox
+from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
+from runner.labs import Lab, LabError
+from runner.model_stage import LabReport, Result
+
+MAX_LAB_C = 64 * 1024
+MAX_ANSWERS = 64 * 1024
+
+
+def fingerprint(lab_list: list[Lab]) -> str:
+    """What a grade depends on besides the submission."""
+    h = hashlib.sha256()
+    for lab in lab_list:
+        h.update(lab.id.encode())
+        for p in sorted([lab.dir / "lab.json", *lab.bad_variants()]):
+            h.update(p.read_bytes())
+    for p in (model_stage.__file__, model_stage.static_check.__file__):
+        h.update(Path(p).read_bytes())
+    if model_stage.LIBMODEL.exists():
+        st = model_stage.LIBMODEL.stat()
+        h.update(f"{st.st_size} {st.st_mtime_ns}".encode())
+    return h.hexdigest()[:16]
+
+
+# ---- in the worker --------------------------------------------------------
+
+_SETUP: dict = {}
+
+
+def _init_worker(cache: str, hide: list[str], timeout: float) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    mine = Path(cache) / f"w{os.getpid()}"
+    mine.mkdir(mode=0o755, exist_ok=True)
+    model_stage.BUILD = mine                    # no two workers share a build dir
+    model_stage.RUN_TIMEOUT = timeout
+    model_stage._parallel = lambda fn, items: [fn(i) for i in items]   # -j N sandboxes
+    sandbox.HIDE[:] = [Path(h) for h in hide]
+
+
+def _lab_result(lab: Lab, staged: Staged) -> LabReport:
+    files = staged.files.get(lab.id, {})
+    over = staged.oversize.get(lab.id, {})
+    if not files and not over:
+        report = LabReport(lab, error="not submitted")
+        report.results = [Result(t.name, 0, t.points, f"not submitted: no {lab.id}/ "
+                                 "folder in the submission\n") for t in lab.tests] + \
+            [Result(f"{q.id} ({q.kind})", 0, q.points, "not submitted\n", "question")
+             for q in lab.questions]
+        return report
+    answers = files.get("answers.txt")
+    if lab.has_code and "lab.c" in over:
+        why = (f"{lab.id}/lab.c: {over['lab.c']} bytes, more than the "
+               f"{MAX_LAB_C // 1024} KiB a lab.c may have")
+        report = LabReport(lab, error=why)
+        report.results = [Result(t.name, 0, t.points, f"not run: {why}\n") for t in lab.tests]
+        given = model_stage.read_answers(answers) if answers else {}
+        report.results += [model_stage.grade_question(lab, q, given.get(q.id))
+                           for q in lab.questions]
+    else:
+        lab_c = files.get("lab.c")
+        if lab.has_code and lab_c is None:
+            report = LabReport(lab, error=f"no {lab.id}/lab.c in the submission")
+            report.results = [Result(t.name, 0, t.points, f"not run: no {lab.id}/lab.c "
+                                     "in the submission\n") for t in lab.tests]
+            given = model_stage.read_answers(answers) if answers else {}
+            report.results += [model_stage.grade_question(lab, q, given.get(q.id))
+                               for q in lab.questions]
+        else:
+            report = model_stage.grade_lab(lab, lab_c if lab.has_code else None,
+                                           answers, f"{lab.id}/lab.c")
+    if "answers.txt" in over:
+        report.results.append(Result(
+            "answers.txt", 0, 0, f"answers.txt: {over['answers.txt']} bytes; answers are "
+            f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "check"))
+    return report
+
+
+def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
+    """One student's record (plain data, as results.json keeps it)."""
+    start = time.monotonic()
+    lab_list = [labs_mod.load(i) for i in lab_ids]
+    record = {"student": sub.name, "key": sub.key, "submission": sub.path.name,
+              "hash": staged.digest, "grader": grader, "error": staged.error,
+              "notes": list(staged.notes), "sandbox": sandbox.describe(), "labs": []}
+    for lab in lab_list:
+        if staged.error:
+            report = LabReport(lab, error=staged.error)
+            report.results = [Result(t.name, 0, t.points, f"not run: {staged.error}\n")
+                              for t in lab.tests] + \
+                [Result(f"{q.id} ({q.kind})", 0, q.points, f"not graded: {staged.error}\n",
+                        "question") for q in lab.questions]
+        else:
+            try:
+                report = _lab_result(lab, staged)
+            except LabError as e:           # grader-side trouble, one line
+                report = LabReport(lab, error=f"grader: {e}")
+                report.results = [Result("grading", 0, lab.max_points, f"{e}\n")]
+        verdict = "graded" if not report.error else \
+            report.error if report.error in ("not submitted",) else \
+            f"rejected: {report.error}"
+        notes = [r.output.strip() for r in report.results if r.kind == "check"]
+        record["notes"] += [f"{lab.id}: {n}" for n in notes]
+        record["labs"].append({
+            "id": lab.id, "score": report.score, "max_score": report.max_score,
+            "verdict": verdict,
+            "tests": [{"name": r.name, "score": r.score, "max_score": r.max_score,
+                       "output": r.output, "kind": r.kind}
+                      for r in report.results if r.kind != "check"]})
+    record["score"] = sum(l["score"] for l in record["labs"])
+    record["max_score"] = sum(l["max_score"] for l in record["labs"])
+    record["seconds"] = round(time.monotonic() - start, 2)
+    return record
+
+
+def _grade_in_worker(sub: Submission, staged: Staged, lab_ids: list[str],
+                     grader: str) -> dict:
+    try:
+        return grade_one(sub, staged, lab_ids, grader)
+    finally:
+        for d in {p.parent.parent for files in staged.files.values() for p in files.values()}:
+            shutil.rmtree(d, ignore_errors=True)
+
+
+# ---- in the parent --------------------------------------------------------
+
+def _fmt(seconds: float) -> str:
+    s = int(seconds)
+    return f"{s // 60}m{s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+class Progress:
+    """A live line on a terminal, one line per student otherwise."""
+
+    def __init__(self, total: int, stream=sys.stderr) -> None:
+        self.total, self.stream = total, stream
+        self.tty = stream.isatty()
+        self.start = time.monotonic()
+        self.done = self.errors = self.graded_now = 0
+
+    def line(self) -> str:
+        elapsed = time.monotonic() - self.start
+        text = f"graded {self.done}/{self.total} · {self.errors} errors · " \
+               f"{_fmt(elapsed)} elapsed"
+        left = self.total - self.done
+        if self.graded_now and left:
+            text += f" · ~{_fmt(elapsed / self.graded_now * left)} left"
+        return text
+
+    def tick(self) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line())
+            self.stream.flush()
+
+    def student(self, record: dict, fresh: bool) -> None:
+        self.done += 1
+        self.graded_now += fresh
+        self.errors += bool(record.get("error"))
+        if self.tty:
+            self.tick()
+        else:
+            how = "" if fresh else " (up to date)"
+            self.stream.write(f"graded {self.done}/{self.total} {record['student']}: "
+                              f"{record['score']}/{record['max_score']}{how}\n")
+            self.stream.flush()
+
+    def end(self) -> None:
+        if self.tty:
+            self.stream.write("\r\033[K" + self.line() + "\n")
+            self.stream.flush()
+
+
+class Batch:
+    def __init__(self, root: Path, out: Path, lab_ids: list[str] | None, jobs: int,
+                 force: bool, timeout: float, stream=sys.stderr) -> None:
+        self.root, self.out = root.resolve(), out.resolve()
+        if self.out == self.root or self.root in self.out.parents:
+            raise LabError(f"--out {out}: inside the submissions folder; put it elsewhere")
+        all_labs = labs_mod.all_labs()
+        self.all_ids = {l.id for l in all_labs}
+        ids = lab_ids or [l.id for l in all_labs]
+        for i in ids:
+            if i not in self.all_ids:
+                raise LabError(f"--labs: no lab {i!r}; labs are {', '.join(sorted(self.all_ids))}")
+        self.lab_ids = ids
+        self.labs = [labs_mod.load(i) for i in ids]
+        self.jobs, self.force, self.timeout, self.stream = max(1, jobs), force, timeout, stream
+        self.grader = fingerprint(self.labs)
+        self.records: dict[str, dict] = {}
+
+    def _save(self, record: dict, results: dict | None = None) -> None:
+        d = self.out / "students" / record["key"]
+        results = results or outputs.results_json(record)
+        outputs.atomic_write(d / "results.json", json.dumps(results, indent=1) + "\n")
+        outputs.atomic_write(d / "report.html", outputs.student_html(
+            outputs.record_of(results) or record, results))
+        self.records[record["key"]] = outputs.record_of(results) or record
+        self._write_class()
+
+    def _write_class(self) -> None:
+        recs = list(self.records.values())
+        outputs.atomic_write(self.out / "gradebook.csv",
+                             outputs.gradebook_csv(recs, self.lab_ids))
+        outputs.atomic_write(self.out / "report.html",
+                             outputs.report_html(recs, self.lab_ids, sandbox.describe()))
+
+    def run(self) -> int:
+        subs, skipped = discover(self.root)
+        self.out.mkdir(parents=True, exist_ok=True)
+        log = outputs.Log(self.out / "grade.log")
+        header = sandbox.describe()
+        log(f"grade {self.root} -> {self.out}: {len(subs)} submissions, labs "
+            f"{','.join(self.lab_ids)}, -j {self.jobs}, grader {self.grader}")
+        log(header)
+        print(header, file=self.stream)
+        for s in skipped:
+            log(f"skipped {s}")
+        cache = Path(tempfile.mkdtemp(prefix="lrulab-grade-"))
+        os.chmod(cache, 0o755)
+        progress = Progress(len(subs), self.stream)
+        pending: dict[cf.Future, Submission] = {}
+        pool = cf.ProcessPoolExecutor(
+            self.jobs, initializer=_init_worker,
+            initargs=(str(cache), [str(self.root), str(self.out)], self.timeout))
+        try:
+            todo = []
+            for sub in subs:
+                dest = cache / "stage" / sub.key
+                staged = stage(sub, dest, self.lab_ids, self.all_ids)
+                old = outputs.load_json(self.out / "students" / sub.key / "results.json")
+                rec = outputs.record_of(old) if old else None
+                if not self.force and rec and rec.get("hash") == staged.digest and \
+                        rec.get("grader") == self.grader:
+                    shutil.rmtree(dest, ignore_errors=True)
+                    self.records[sub.key] = rec
+                    progress.student(rec, fresh=False)
+                    continue
+                todo.append((sub, staged))
+            if self.records:
+                self._write_class()
+            for sub, staged in todo:
+                fut = pool.submit(_grade_in_worker, sub, staged, self.lab_ids, self.grader)
+                pending[fut] = sub
+            while pending:
+                done, _ = cf.wait(pending, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+                progress.tick()
+                for fut in done:
+                    sub = pending.pop(fut)
+                    try:
+                        record = fut.result()
+                    except Exception as e:      # the grader's own failure: say so
+                        record = self._crashed(sub, e)
+                    self._save(record)
+                    verdicts = "; ".join(f"{l['id']} {l['score']}/{l['max_score']} "
+                                         f"{l['verdict']}" for l in record["labs"])
+                    log(f"{record['student']} [{record['key']}]: {record['score']}/"
+                        f"{record['max_score']} in {record['seconds']} s: {verdicts}")
+                    for n in record["notes"]:
+                        log(f"  note: {n}")
+                    if record.get("error"):
+                        log(f"  not graded: {record['error']}")
+                    progress.student(record, fresh=True)
+            pool.shutdown()
+        except KeyboardInterrupt:
+            for p in list(getattr(pool, "_processes", {}).values()):
+                p.terminate()
+            pool.shutdown(wait=False, cancel_futures=True)
+            progress.end()
+            log(f"interrupted: {len(self.records)} of {len(subs)} saved")
+            print(f"lab grade: interrupted; {len(self.records)} of {len(subs)} students "
+                  "saved. Run the same command again to go on.", file=self.stream)
+            return 130
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
+        self._write_class()
+        progress.end()
+        total = time.monotonic() - progress.start
+        log(f"done: {len(subs)} students, {progress.graded_now} graded now, "
+            f"{progress.done - progress.graded_now} up to date, {progress.errors} not "
+            f"graded, {total:.1f} s")
+        log.close()
+        print(f"lab grade: {len(subs)} students ({progress.graded_now} graded now, "
+              f"{progress.done - progress.graded_now} up to date) in {_fmt(total)}; "
+              f"{self.out / 'gradebook.csv'}, {self.out / 'report.html'}", file=self.stream)
+        return 0
+
+    def _crashed(self, sub: Submission, e: Exception) -> dict:
+        why = f"the grader failed on this submission ({type(e).__name__}: {e})"
+        labs = [{"id": l.id, "score": 0, "max_score": l.max_points, "verdict": why,
+                 "tests": [{"name": "grading", "score": 0, "max_score": l.max_points,
+                            "output": why + "\n", "kind": "test"}]} for l in self.labs]
+        return {"student": sub.name, "key": sub.key, "submission": sub.path.name,
+                "hash": "", "grader": self.grader, "error": why, "notes": list(sub.notes),
+                "sandbox": sandbox.describe(), "labs": labs, "score": 0,
+                "max_score": sum(l.max_points for l in self.labs), "seconds": 0}

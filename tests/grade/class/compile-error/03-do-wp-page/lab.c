@@ -1,0 +1,5 @@
+#include "lab.h"
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	page_cache_release(old_page)
+}

@@ -1,0 +1,10 @@
+#include "lab.h"
+__attribute__((constructor)) static void early(void)
+{
+}
+void lab_do_wp_page_release_old(struct page *old_page)
+{
+	if (page_count(old_page) == 1)
+		lru_cache_del(old_page);
+	page_cache_release(old_page);
+}

@@ -19,6 +19,7 @@ import resource
 import selectors
 import shutil
 import signal
+import stat
 import subprocess
 import tempfile
 import threading
@@ -56,10 +57,19 @@ _mode: tuple[str, str] | None = None     # ("bwrap" | "fallback", why)
 _slot = 0
 
 
+def _project_shared() -> bool:
+    """Can another uid read the project (every folder above it searchable)?"""
+    p = ROOT
+    for d in [p, *p.parents]:
+        if not os.stat(d).st_mode & stat.S_IXOTH:
+            return False
+    return bool(os.stat(ROOT / "model" / "include").st_mode & stat.S_IROTH)
+
+
 def _uid() -> int | None:
     """A fresh unprivileged uid for this run when we are root, else None."""
     global _slot
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 or not _project_shared():
         return None
     with _lock:
         _slot = (_slot + 1) % 64
@@ -81,8 +91,13 @@ def _nproc_limit(uid: int | None, limits: Limits) -> int:
 
 
 def _bwrap_args(run_dir: Path) -> list[str]:
-    args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
-            "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
+    if os.geteuid() == 0 and not _project_shared():     # stays uid 0: no user ns
+        args = ["bwrap", "--unshare-ipc", "--unshare-pid", "--unshare-net",
+                "--unshare-uts", "--unshare-cgroup-try", "--cap-drop", "ALL"]
+    else:
+        args = ["bwrap", "--unshare-all"]
+    args += ["--die-with-parent", "--new-session", "--dev", "/dev", "--proc", "/proc",
+             "--tmpfs", "/tmp", "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
     for d in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(d):
             args += ["--symlink", os.readlink(d), d]
@@ -94,8 +109,7 @@ def _bwrap_args(run_dir: Path) -> list[str]:
         if h.is_dir() and (h == ROOT or ROOT in h.parents or
                            any(Path(p) in h.parents for p in ("/usr", "/etc"))):
             args += ["--tmpfs", str(h)]
-    args += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-             "--bind", str(run_dir), INSIDE, "--chdir", f"{INSIDE}/out", "--"]
+    args += ["--bind", str(run_dir), INSIDE, "--chdir", f"{INSIDE}/out", "--"]
     return args
 
 
@@ -136,6 +150,9 @@ def describe() -> str:
     kind, what = mode()
     limits = "rlimits (CPU, address space, processes, open files, file size), " \
              "wall timeout killing the process group, output capped at 64 KiB"
+    if os.geteuid() == 0 and not _project_shared():
+        limits += (f"; WARNING: running as root with {ROOT} unreadable to other users, "
+                   "so runs keep uid 0 and the process limit is not enforced")
     if kind == "bwrap":
         return f"sandbox: {what}; {limits}"
     return f"sandbox: FALLBACK, NO bubblewrap ({what}): {limits} only"

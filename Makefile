@@ -32,7 +32,7 @@ all: deps model labs
 	@if [ -f mk/book.mk ]; then $(MAKE) --no-print-directory book; fi
 
 # Debian packages the main job needs; installed when missing (root or sudo).
-DEB_PACKAGES = gcc make python3 libc6-dev binutils clang $(BOOK_DEB_PACKAGES)
+DEB_PACKAGES = gcc make python3 libc6-dev binutils clang bubblewrap $(BOOK_DEB_PACKAGES)
 # and what only the tests need
 TEST_DEB_PACKAGES = $(BOOK_TEST_DEB_PACKAGES)
 deps:
@@ -88,6 +88,7 @@ test: all
 
 bench: model $(BUILD)/stress
 	$(PYTHON) -m runner.bench
+	$(PYTHON) -m runner.grade.bench
 
 # Figures the book takes from real model runs: always what the code does.
 MODEL_FIGURES := $(BUILD)/figures/race-0207.dot $(BUILD)/figures/deadlock-pre9.dot
@@ -105,4 +106,5 @@ clean:
 	rm -rf $(BUILD)
 
 -include mk/book.mk
+-include mk/grade.mk
 -include mk/kernel.mk

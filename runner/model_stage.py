@@ -137,6 +137,12 @@ def run_test(binary: Path, test: Test) -> Result:
                 return Result(test.name, 0, test.points,
                               _cap("\n".join(log + [proc.stdout])) +
                               (f"hint: {test.hint}\n" if test.hint else ""))
+        if proc.returncode == 0 and not _completed(proc.stdout):
+            # only the model's own summary after a finished search is a pass:
+            # a process that merely exited 0 (say, from inside a hook) is not
+            return Result(test.name, 0, test.points,
+                          _cap(f"strategy {strategy}: the model stopped before "
+                               f"finishing its search\n{proc.stdout}"))
         if proc.returncode != 0:
             why = proc.stdout
             signo = -proc.returncode if proc.returncode < 0 else \
@@ -152,6 +158,12 @@ def run_test(binary: Path, test: Test) -> Result:
                           (f"hint: {test.hint}\n" if test.hint else ""))
         log.append(f"strategy {strategy}: {proc.stdout.strip().splitlines()[-1]}")
     return Result(test.name, test.points, test.points, "\n".join(log) + "\n")
+
+
+def _completed(stdout: str) -> bool:
+    lines = stdout.strip().splitlines()
+    return bool(lines) and lines[-1].startswith("explored: ") and \
+        "no failure found" in stdout
 
 
 def _signal_name(signo: int) -> str:
@@ -186,8 +198,19 @@ def question_binary(lab: Lab, q: Question) -> tuple[Path, str]:
     return LRUSIM, q.variant
 
 
+_expected_cache: dict[tuple[str, str], int] = {}
+
+
 def expected_number(lab: Lab, q: Question) -> int:
-    """Computed by the model every time: never a number typed into lab.json."""
+    """Computed by the model (once per grader process): never a number typed
+    into lab.json.  It depends on the lab alone, not on the student."""
+    key = (lab.id, q.id)
+    if key not in _expected_cache:
+        _expected_cache[key] = _compute_number(lab, q)
+    return _expected_cache[key]
+
+
+def _compute_number(lab: Lab, q: Question) -> int:
     binary, variant = question_binary(lab, q)
     if "counter" in q.compute:
         proc = run_lrusim(binary, variant, q.scenario, "replay:", "all", q.cpus,

@@ -146,6 +146,19 @@ class StaticCheck(unittest.TestCase):
         self.assertIn("the model crashed: signal 11 (SIGSEGV)", out.stdout)
         self.assertIn("Score: 0/100", out.stdout)
 
+    def test_exit_0_without_the_models_summary_is_no_pass(self) -> None:
+        """A run that exits 0 and prints 'Score: 100/100' (as a hook calling
+        exit(0) could) gains nothing: only the model's finished search passes."""
+        from runner import labs, model_stage
+        test = labs.load("03-do-wp-page").tests[0]
+        with tempfile.TemporaryDirectory() as tmp:
+            fake = Path(tmp) / "lrusim-lab"
+            fake.write_text("#!/bin/sh\necho 'no failure found'\necho 'Score: 100/100'\nexit 0\n")
+            fake.chmod(0o755)
+            result = model_stage.run_test(fake, test)
+        self.assertEqual(result.score, 0, result.output)
+        self.assertIn("stopped before finishing its search", result.output)
+
     def test_unknown_lab_is_bad_input(self) -> None:
         out = lab("test", "99-nope")
         self.assertEqual(out.returncode, 2)

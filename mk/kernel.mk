@@ -7,6 +7,7 @@
 #   make kernel-boot  boot the UP kernel with the guest (kernel-boot-smp: SMP);
 #                     LAB=path/to/lab.c builds that lab into the kernel first,
 #                     KERNEL_WORKLOADS="cow swap pin pressure" picks the guest workloads
+#                     (and may carry kernel words such as lrulab_delay=2000)
 #   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
 #   make kernel-bench full/incremental build, boot and per-lab timings
 #

@@ -83,7 +83,8 @@ def cmd_boot(a: argparse.Namespace) -> int:
     initrd = guest.build()
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
     r = qemu.boot(bz, initrd, out / "runs", flavour, smp=flavour == "smp",
-                  workloads=tuple(a.workload), memory_mb=a.memory, timeout=a.timeout, live=live)
+                  workloads=tuple(a.workload + a.append), memory_mb=a.memory,
+                  timeout=a.timeout, live=live)
     for line in r.report:
         if not line.startswith("proc meminfo"):
             print(f"report: {line}")
@@ -133,8 +134,10 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--flavour", choices=paths.FLAVOURS, default="up")
     s.add_argument("--smp", action="store_true", help="same as --flavour smp")
     s.add_argument("--workload", action="append", default=[],
-                   help="a guest workload (repeatable): cow, pin, swap, pressure")
+                   help="a guest workload (repeatable): cow, swap, pin, pressure, race")
     s.add_argument("--lab", help="build this lab.c into the kernel first")
+    s.add_argument("--append", action="append", default=[],
+                   help="extra kernel command-line word, e.g. lrulab_delay=2000 (repeatable)")
     s.add_argument("--memory", type=int, default=32, help="guest RAM in MB")
     s.add_argument("--timeout", type=float, default=120)
     s.add_argument("--live", action="store_true", help="show the console as it runs")

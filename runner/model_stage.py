@@ -89,11 +89,15 @@ def build_lab_binary(lab: Lab, lab_c: Path, label: str) -> Path:
     return binary
 
 
-def run_lrusim(binary: Path, variant: str, scenario: str, strategy: str,
+def run_lrusim(binary: Path, variant: str, scenario: str, strategy: str | list[str],
                check: str = "all", cpus: int = 2, up: bool = False,
                counters: bool = False) -> subprocess.CompletedProcess:
+    """One model run; several strategies run in order in the same process."""
+    strategies = [strategy] if isinstance(strategy, str) else strategy
     args = [str(binary), "--variant", variant, "--scenario", scenario,
-            "--strategy", strategy, "--check", check, "--cpus", str(cpus)]
+            "--check", check, "--cpus", str(cpus)]
+    for one in strategies:
+        args += ["--strategy", one]
     if up:
         args.append("--up")
     if counters:
@@ -122,42 +126,39 @@ def counter_holds(value: int, cond: str) -> bool:
 
 
 def run_test(binary: Path, test: Test) -> Result:
-    log = []
-    for strategy in test.strategies:
-        check = test.check if test.check == "all" else f"{test.check},{ALWAYS_CHECKED}"
-        proc = run_lrusim(binary, "student", test.scenario, strategy, check,
-                          test.cpus, test.up, counters=bool(test.counters))
-        if proc.returncode == 0 and test.counters:
-            values = parse_counters(proc.stdout)
-            bad = [f"{k} = {values.get(k)} (want {c})"
-                   for k, c in test.counters.items()
-                   if k not in values or not counter_holds(values[k], c)]
-            if bad:
-                log.append(f"strategy {strategy}: safe, but " + ", ".join(bad))
-                return Result(test.name, 0, test.points,
-                              _cap("\n".join(log + [proc.stdout])) +
-                              (f"hint: {test.hint}\n" if test.hint else ""))
-        if proc.returncode == 0 and not _completed(proc.stdout):
-            # only the model's own summary after a finished search is a pass:
-            # a process that merely exited 0 (say, from inside a hook) is not
+    """All of a test's strategies in one model run: pass iff none finds a failure."""
+    check = test.check if test.check == "all" else f"{test.check},{ALWAYS_CHECKED}"
+    proc = run_lrusim(binary, "student", test.scenario, test.strategies, check,
+                      test.cpus, test.up, counters=bool(test.counters))
+    what = "strategies " + ", ".join(test.strategies)
+    hint = f"hint: {test.hint}\n" if test.hint else ""
+    if proc.returncode == 0 and not _completed(proc.stdout):
+        # only the model's own summary after a finished search is a pass:
+        # a process that merely exited 0 (say, from inside a hook) is not
+        return Result(test.name, 0, test.points,
+                      _cap(f"{what}: the model stopped before finishing its "
+                           f"search\n{proc.stdout}"))
+    if proc.returncode == 0 and test.counters:
+        values = parse_counters(proc.stdout)
+        bad = [f"{k} = {values.get(k)} (want {c})" for k, c in test.counters.items()
+               if k not in values or not counter_holds(values[k], c)]
+        if bad:
             return Result(test.name, 0, test.points,
-                          _cap(f"strategy {strategy}: the model stopped before "
-                               f"finishing its search\n{proc.stdout}"))
-        if proc.returncode != 0:
-            why = proc.stdout
-            signo = -proc.returncode if proc.returncode < 0 else \
-                proc.returncode - 128 if 128 < proc.returncode < 160 else 0
-            if signo and signo != 9:
-                why += f"\nthe model crashed: {_signal_name(signo)} (a " \
-                       "stack overflow from deep recursion, or a bad pointer)\n"
-            elif proc.returncode not in (1,):
-                why += f"\nlrusim exited with status {proc.returncode}: " \
-                       f"{proc.stderr.strip()[-500:]}\n"
-            return Result(test.name, 0, test.points,
-                          _cap(f"strategy {strategy}:\n{why}") +
-                          (f"hint: {test.hint}\n" if test.hint else ""))
-        log.append(f"strategy {strategy}: {proc.stdout.strip().splitlines()[-1]}")
-    return Result(test.name, test.points, test.points, "\n".join(log) + "\n")
+                          _cap(f"{what}: safe, but " + ", ".join(bad) + "\n" +
+                               proc.stdout) + hint)
+    if proc.returncode != 0:
+        why = proc.stdout
+        signo = -proc.returncode if proc.returncode < 0 else \
+            proc.returncode - 128 if 128 < proc.returncode < 160 else 0
+        if signo and signo != 9:
+            why += f"\nthe model crashed: {_signal_name(signo)} (a " \
+                   "stack overflow from deep recursion, or a bad pointer)\n"
+        elif proc.returncode != 1:
+            why += f"\nlrusim exited with status {proc.returncode}: " \
+                   f"{proc.stderr.strip()[-500:]}\n"
+        return Result(test.name, 0, test.points, _cap(f"{what}:\n{why}") + hint)
+    return Result(test.name, test.points, test.points,
+                  f"{what}: {proc.stdout.strip().splitlines()[-1]}\n")
 
 
 def _completed(stdout: str) -> bool:

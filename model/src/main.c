@@ -2,7 +2,7 @@
  * lrusim: explore one scenario under one variant of the 2.4 mm code.
  *
  *   lrusim --variant V --scenario S [--cpus N] [--up] [--check LIST]
- *          [--strategy dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]
+ *          [--strategy dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]...
  *          [--dot FILE] [--counters] [--trace]
  *   lrusim --list
  *
@@ -169,7 +169,9 @@ int main(int argc, char **argv)
 	};
 	struct sim_config cfg = { .nr_cpus = 2, .checkers = (1u << NR_CHECKERS) - 1,
 				  .step_limit = MAX_STEPS };
-	struct strategy st = { .kind = STRAT_DFS, .bound = 2 };
+	/* --strategy may be given several times: each runs until one fails */
+	struct strategy strategies[8] = { { .kind = STRAT_DFS, .bound = 2 } };
+	int nr_strategies = 0, i;
 	const char *variant_name = NULL, *scenario_name = NULL, *dot = NULL;
 	bool counters = false, trace = false;
 	const struct scenario *sc;
@@ -198,7 +200,9 @@ int main(int argc, char **argv)
 			cfg.checkers = parse_checkers(optarg);
 			break;
 		case 'S':
-			parse_strategy(optarg, &st);
+			if (nr_strategies == 8)
+				usage_error("--strategy", "at most 8 of them");
+			parse_strategy(optarg, &strategies[nr_strategies++]);
 			break;
 		case 'd':
 			dot = optarg;
@@ -239,7 +243,17 @@ int main(int argc, char **argv)
 
 	printf("variant %s, scenario %s, %d cpu%s%s\n", variant->name, sc->name,
 	       cfg.nr_cpus, cfg.nr_cpus > 1 ? "s" : "", cfg.up ? " (UP kernel)" : "");
-	found = explore(sc, &cfg, &st, &r, sched, sizeof(sched), &stats);
+	found = 0;
+	memset(&stats, 0, sizeof(stats));
+	for (i = 0; i < (nr_strategies ? nr_strategies : 1) && !found; i++) {
+		struct explore_stats one;
+
+		found = explore(sc, &cfg, &strategies[i], &r, sched, sizeof(sched),
+				&one);
+		stats.runs += one.runs;
+		stats.steps += one.steps;
+		stats.seconds += one.seconds;
+	}
 	if (found) {
 		report_failure(sc, &cfg, &r, sched, dot);
 	} else {

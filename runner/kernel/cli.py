@@ -4,6 +4,7 @@
   build   patched UP and SMP bzImages into build/kernel/
   guest   the guest initrd
   boot    boot one kernel with the guest and print the verdict
+  stage   the kernel stage for one lab.c: UP + SMP build and boot, a JSON verdict
   bench   timings: full and incremental builds, boots, per-lab kernel stage
   verify  check a tree against kernel-tree-patches/checksums.sha256
   pin     (maintainers) rewrite checksums.sha256 from a pristine tree
@@ -18,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import bench, build, guest, patches, paths, qemu, source
+from . import bench, build, guest, patches, paths, qemu, source, stage
 
 NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
            f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
@@ -100,6 +101,13 @@ def cmd_boot(a: argparse.Namespace) -> int:
     return 0 if not problems and r.status == 0 else 1
 
 
+def cmd_stage(a: argparse.Namespace) -> int:
+    v = stage.run(Path(a.lab) if a.lab else None, tree_or_exit(a.kernel_src),
+                  flavours=tuple(flavours(a.flavour)), timeout=a.timeout)
+    print(v.to_json())
+    return 0 if v.passed else 1
+
+
 def cmd_bench(a: argparse.Namespace) -> int:
     bench.run(tree_or_exit(a.kernel_src))
     return 0
@@ -143,6 +151,12 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--live", action="store_true", help="show the console as it runs")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_boot)
+    s = sub.add_parser("stage", help="the kernel stage for one lab.c (JSON verdict)")
+    s.add_argument("--lab", help="the lab.c (default: none, the 12 Feb 2002 behaviour)")
+    s.add_argument("--flavour", choices=[*paths.FLAVOURS, "all"], default="all")
+    s.add_argument("--timeout", type=float, default=stage.TIMEOUT)
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_stage)
     s = sub.add_parser("bench", help="time builds and boots")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_bench)

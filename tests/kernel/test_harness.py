@@ -10,7 +10,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from runner.kernel import build, guest, paths, qemu
+from runner.kernel import build, guest, paths, qemu, stage
 
 from .support import tools_or_skip, tree_or_skip
 
@@ -172,6 +172,25 @@ class HarnessTest(unittest.TestCase):
         r = self.run_lab("smp", None, workloads=("race", "pressure", RACE_DELAY))
         self.assertEqual(r.problems(), [], "\n".join(r.console.splitlines()[-15:]))
         self.assertGreater(r.counters().get("delayed", 0), 0, "the delay point was reached")
+
+    def test_stage_verdict_for_a_lab_that_does_not_compile(self) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            lab = Path(tmp) / "lab.c"
+            lab.write_text('#include "lab.h"\nint lab_free_pages_ok_lru(struct page *p)\n'
+                           '{\n\treturn PageLRU(p) +;\n}\n')
+            v = stage.run(lab, self.tree, flavours=("up",))
+        self.assertFalse(v.passed)
+        self.assertRegex(v.build_error or "", r"lrulab_lab\.c:4:\d+: error")
+        self.assertNotIn("\n", v.build_error or "")
+
+    def test_stage_verdict_for_a_reference_solution(self) -> None:
+        sol = LABS / "04-swap-cache" / "solution.c"
+        if not sol.is_file():
+            self.skipTest("SKIPPED: labs/04-swap-cache/solution.c not in this checkout")
+        v = stage.run(sol, self.tree)
+        self.assertTrue(v.passed, v.to_json())
+        self.assertEqual([f.flavour for f in v.flavours], list(paths.FLAVOURS))
+        self.assertTrue(all(f.tests.get("swap") for f in v.flavours))
 
     def test_freeing_a_page_still_on_the_lru_is_caught(self) -> None:
         r = self.run_lab("up", FREE_ON_LRU)

@@ -6,6 +6,8 @@ and judges the console and the /proc/lrulab counters.  Needs a 2.4.17 tree.
 """
 from __future__ import annotations
 
+import shutil
+import subprocess
 import tempfile
 import unittest
 from pathlib import Path
@@ -191,6 +193,21 @@ class HarnessTest(unittest.TestCase):
         self.assertTrue(v.passed, v.to_json())
         self.assertEqual([f.flavour for f in v.flavours], list(paths.FLAVOURS))
         self.assertTrue(all(f.tests.get("swap") for f in v.flavours))
+
+    def test_a_hanging_lab_is_a_timeout_and_qemu_is_killed(self) -> None:
+        hang = '#include "lab.h"\nint lab_free_pages_ok_lru(struct page *p)\n{\n' \
+               '\tif (PageLRU(p))\n\t\tfor (;;)\n\t\t\t;\n\treturn 0;\n}\n'
+        with tempfile.TemporaryDirectory() as tmp:
+            lab = Path(tmp) / "lab.c"
+            lab.write_text(hang)
+            b = build.build(self.tree, "up", lab=lab)
+        r = qemu.boot(b.bzimage, guest.build(), paths.build_dir() / "runs" / "test", "up",
+                      workloads=("pin",), timeout=20)
+        self.assertTrue(r.timed_out)
+        self.assertTrue(any(p.startswith("hang:") for p in r.problems()), r.problems())
+        if shutil.which("pgrep"):
+            ps = subprocess.run(["pgrep", "-f", str(b.bzimage)], capture_output=True, text=True)
+            self.assertEqual(ps.stdout.strip(), "", "QEMU was reaped")
 
     def test_freeing_a_page_still_on_the_lru_is_caught(self) -> None:
         r = self.run_lab("up", FREE_ON_LRU)

@@ -63,6 +63,10 @@ def verify(tree: Path, checksums: Path = paths.CHECKSUMS,
     """
     if not (tree / "Makefile").is_file():
         raise SourceError(f"{tree} is not a kernel tree (no Makefile)")
+    for leftover in (".config", "vmlinux", "System.map"):
+        if (tree / leftover).exists():
+            raise SourceError(f"{tree} is not pristine: it has {leftover} (configured or built); "
+                              f"use a fresh {paths.TREE_NAME} tree")
     version = tree_version(tree)
     if version != paths.VERSION:
         raise SourceError(f"{tree} is Linux {version}, the patches need {paths.VERSION}")

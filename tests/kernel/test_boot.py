@@ -18,7 +18,7 @@ BOOT_TIMEOUT = 180      # seconds; a normal boot + cow workload takes 1-5 s
 class BootTest(unittest.TestCase):
     def setUp(self) -> None:
         self.tree = tree_or_skip(self)
-        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
+        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", "mkswap", qemu.QEMU)
 
     def boot(self, flavour: str) -> qemu.BootResult:
         b = build.build(self.tree, flavour)

@@ -97,7 +97,7 @@ RACE_BOOTS = 5                       # measured hit rate 18/20 per boot: a miss 
 class HarnessTest(unittest.TestCase):
     def setUp(self) -> None:
         self.tree = tree_or_skip(self)
-        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", qemu.QEMU)
+        tools_or_skip(self, paths.CROSS_COMPILE + "gcc", "genext2fs", "mkswap", qemu.QEMU)
 
     def run_lab(self, flavour: str, lab_text: str | None = None,
                 lab_path: Path | None = None,

@@ -72,6 +72,11 @@ class VerifyTest(unittest.TestCase):
         with self.assertRaisesRegex(source.SourceError, r"2\.4\.18, the patches need 2\.4\.17"):
             self.verify(other)
 
+    def test_a_built_tree_is_refused(self) -> None:
+        (self.tree / ".config").write_text("CONFIG_X86=y\n")
+        with self.assertRaisesRegex(source.SourceError, r"not pristine: it has \.config"):
+            self.verify()
+
     def test_not_a_tree(self) -> None:
         with self.assertRaisesRegex(source.SourceError, "no Makefile"):
             self.verify(self.root)

@@ -55,16 +55,24 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
+    from runner import kernel_grade
     from runner.model_stage import grade_lab
     from runner.report import print_report
     lab = labs.load(args.id)
-    if args.stage != "model":
-        raise LabError(f"--stage {args.stage}: only the model stage is available "
-                       "in ./lab test for now")
     lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
     answers = Path(args.answers) if args.answers else labs.WORK / lab.id / "answers.txt"
     label = args.file or f"work/{lab.id}/lab.c"
     report = grade_lab(lab, lab_c if lab.has_code else None, answers, label)
+    report.stage = args.stage
+    if args.stage == "kernel":
+        if not lab.has_code:
+            raise LabError(f"{lab.id} has questions only: it has no kernel stage")
+        report.results = []
+    if args.stage in ("kernel", "all") and lab.has_code and not report.error:
+        if args.stage == "all" and not kernel_grade.tree_available():
+            print(f"SKIPPED: kernel stage: {kernel_grade.NO_TREE}")
+        else:
+            report.results += kernel_grade.grade_kernel(lab, lab_c, label)
     print_report(report, verbose=not args.quiet)
     if report.error:
         print(f"lab: {report.error}", file=sys.stderr)

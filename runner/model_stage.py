@@ -41,6 +41,7 @@ class LabReport:
     lab: Lab
     results: list[Result] = field(default_factory=list)
     error: str = ""             # a bad-input verdict (static check...)
+    stage: str = "model"
 
     @property
     def score(self) -> int:
@@ -48,7 +49,7 @@ class LabReport:
 
     @property
     def max_score(self) -> int:
-        return self.lab.max_points
+        return sum(r.max_score for r in self.results)
 
 
 def _cap(text: str) -> str:

@@ -12,7 +12,9 @@ def _line(label: str, score: int, max_score: int) -> str:
 
 def print_report(report: LabReport, verbose: bool = True) -> None:
     lab = report.lab
-    print(f"lab {lab.id}: {lab.title} (model stage)")
+    stages = {"model": "model stage", "kernel": "kernel stage",
+              "all": "model and kernel stages"}
+    print(f"lab {lab.id}: {lab.title} ({stages[report.stage]})")
     if lab.has_code:
         print(f"static check: {'REJECTED: ' + report.error if report.error else 'ok'}")
     for r in report.results:

@@ -52,8 +52,10 @@ def run(lab: Path | None, tree: Path | None = None,
     if tree is None:
         raise source.SourceError("no Linux 2.4.17 tree: run `make kernel-src`")
     out = out or paths.build_dir()
-    runs = out / "runs" / (lab.stem if lab is None else
-                           f"{lab.parent.name}-{lab.stem}" if lab.parent.name else lab.stem)
+    # labs/ID/bad/x.c -> ID-bad-x: bad variants of two labs may share a name
+    runs = out / "runs" / ("no-lab" if lab is None else
+                           "-".join(p for p in (lab.parent.parent.name, lab.parent.name,
+                                                lab.stem) if p))
     verdict = StageVerdict(str(lab) if lab else None, True)
     initrd = guest.build(out)
     for f in flavours:

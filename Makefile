@@ -81,7 +81,7 @@ $(BUILD)/stress: $(NATIVE_SRC) $(REF_FAST) $(HEADERS) model/native/native.h
 	$(CC) $(CFLAGS_FAST) -Imodel/native -pthread $(NATIVE_SRC) $(REF_FAST) -o $@
 
 labs: model
-	@if [ -d runner/labs ] || [ -f runner/labs.py ]; then $(PYTHON) -m runner build-labs; fi
+	@./lab build-labs
 
 test: all
 	$(PYTHON) -m tests

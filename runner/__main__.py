@@ -3,6 +3,7 @@
   ./lab list                         the labs, in teaching order
   ./lab start ID [--force]           write the skeleton to work/ID/lab.c
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
+  ./lab boot [--variant V|--file F] [--smp]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
                                      instructor: grade a class (docs/grading.md)
@@ -80,6 +81,55 @@ def cmd_test(args: argparse.Namespace) -> int:
     return 0 if report.score == report.max_score else 1
 
 
+# the historical variants that are a lab.c in the kernel (fix-0212: no lab.c)
+KERNEL_VARIANTS = {
+    "fix-0212": None,
+    "vanilla-pre9": "labs/02-leave-on-lru/bad/pre9-lru-cache-del.c",
+    "flawed-0207": "labs/02-leave-on-lru/bad/flawed-0207.c",
+}
+
+
+def cmd_boot(args: argparse.Namespace) -> int:
+    """Watch one boot of the kernel stage live: a variant or your lab.c."""
+    from runner.kernel import cli as kernel_cli
+    if args.file and args.variant:
+        raise LabError("give --variant or --file, not both")
+    if args.variant and args.variant not in KERNEL_VARIANTS:
+        raise LabError(f"--variant {args.variant}: the kernel has "
+                       f"{', '.join(KERNEL_VARIANTS)}")
+    lab_c = args.file or (KERNEL_VARIANTS.get(args.variant) if args.variant else None)
+    argv = ["boot", "--live"] + (["--smp"] if args.smp else [])
+    if lab_c:
+        argv += ["--lab", str(labs.ROOT / lab_c) if not args.file else lab_c]
+    for w in args.workload or ["cow", "swap", "pin", "pressure"]:
+        argv += ["--workload", w]
+    if args.delay:
+        argv += ["--append", f"lrulab_delay={args.delay}"]
+    if os.environ.get("KERNEL_SRC"):
+        argv += ["--kernel-src", os.environ["KERNEL_SRC"]]
+    return kernel_cli.main(argv)
+
+
+def cmd_build_labs(args: argparse.Namespace) -> int:
+    """make labs: each solution passes the static check; skeletons into build/."""
+    from runner import static_check
+    from runner.skeleton import make_skeleton
+    for lab in labs.all_labs():
+        if not lab.has_code:
+            continue
+        out = labs.BUILD / "skeletons" / lab.id
+        out.mkdir(parents=True, exist_ok=True)
+        if lab.solution.exists():
+            try:
+                static_check.check_file(lab.solution, lab.hooks,
+                                        f"labs/{lab.id}/solution.c")
+            except static_check.StaticCheckError as e:
+                raise LabError(str(e)) from None
+            (out / "lab.c").write_text(make_skeleton(lab.solution.read_text(), lab.id))
+        print(f"  LAB     {lab.id}")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from runner.check import check_all
     return check_all(quiet=args.quiet, only=args.labs)
@@ -113,6 +163,16 @@ def main(argv: list[str]) -> int:
     p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
     p.add_argument("--quiet", action="store_true", help="one line per test")
     p.set_defaults(fn=cmd_test)
+    sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
+                   ).set_defaults(fn=cmd_build_labs)
+    p = sub.add_parser("boot", help="boot the kernel stage and watch it live")
+    p.add_argument("--variant", help="fix-0212 (default), vanilla-pre9 or flawed-0207")
+    p.add_argument("--file", help="your lab.c instead of a variant")
+    p.add_argument("--smp", action="store_true", help="two cpus")
+    p.add_argument("--workload", action="append",
+                   help="cow, swap, pin, pressure, race (repeatable)")
+    p.add_argument("--delay", type=int, help="delay points of US microseconds (races)")
+    p.set_defaults(fn=cmd_boot)
     p = sub.add_parser("check", help="instructor: every lab grades as it should")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--labs", help="comma-separated lab ids (default: all)")

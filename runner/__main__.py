@@ -137,14 +137,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_grade(args: argparse.Namespace) -> int:
     from runner.grade.batch import Batch
-    if args.stage != "model":
-        print(f"lab grade: --stage {args.stage}: the kernel stage is not available in "
-              "grading yet; grading the model stage", file=sys.stderr)
     if args.jobs < 1:
         raise LabError("-j: at least 1")
     ids = [i.strip() for i in args.labs.split(",") if i.strip()] if args.labs else None
     return Batch(Path(args.submissions), Path(args.out), ids, args.jobs, args.force,
-                 args.timeout).run()
+                 args.timeout, stage=args.stage).run()
 
 
 def main(argv: list[str]) -> int:

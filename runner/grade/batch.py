@@ -29,9 +29,9 @@ MAX_LAB_C = 64 * 1024
 MAX_ANSWERS = 64 * 1024
 
 
-def fingerprint(lab_list: list[Lab]) -> str:
+def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
     """What a grade depends on besides the submission."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(stage.encode())
     for lab in lab_list:
         h.update(lab.id.encode())
         for p in sorted([lab.dir / "lab.json", *lab.bad_variants()]):
@@ -49,10 +49,15 @@ def fingerprint(lab_list: list[Lab]) -> str:
 _SETUP: dict = {}
 
 
-def _init_worker(cache: str, hide: list[str], timeout: float) -> None:
+_STAGE = ["model"]
+
+
+def _init_worker(cache: str, hide: list[str], timeout: float, stage: str = "model") -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mine = Path(cache) / f"w{os.getpid()}"
     mine.mkdir(mode=0o755, exist_ok=True)
+    _STAGE[0] = stage
+    os.environ["LRULAB_KBUILD"] = str(mine / "kernel")   # a kernel tree per worker
     model_stage.BUILD = mine                    # no two workers share a build dir
     model_stage.RUN_TIMEOUT = timeout
     model_stage._parallel = lambda fn, items: [fn(i) for i in items]   # -j N sandboxes
@@ -90,11 +95,27 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
         else:
             report = model_stage.grade_lab(lab, lab_c if lab.has_code else None,
                                            answers, f"{lab.id}/lab.c")
+            if _STAGE[0] != "model" and lab.has_code and not report.error:
+                _add_kernel_stage(report, lab, lab_c)
     if "answers.txt" in over:
         report.results.append(Result(
             "answers.txt", 0, 0, f"answers.txt: {over['answers.txt']} bytes; answers are "
             f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "check"))
     return report
+
+
+def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
+    """--stage kernel|all: the lab.c booted in Linux 2.4.17 (UP and SMP), inside
+    QEMU; --stage kernel keeps the questions but not the model's tests."""
+    from runner import kernel_grade
+    if _STAGE[0] == "kernel":
+        report.results = [r for r in report.results if r.kind != "test"]
+    report.stage = _STAGE[0]
+    if not kernel_grade.tree_available():
+        report.results.append(Result("kernel", 0, 0, f"SKIPPED: kernel stage: "
+                                     f"{kernel_grade.NO_TREE}\n", "check"))
+        return
+    report.results += kernel_grade.grade_kernel(lab, lab_c, f"{lab.id}/lab.c")
 
 
 def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
@@ -193,7 +214,9 @@ class Progress:
 
 class Batch:
     def __init__(self, root: Path, out: Path, lab_ids: list[str] | None, jobs: int,
-                 force: bool, timeout: float, stream=sys.stderr) -> None:
+                 force: bool, timeout: float, stream=sys.stderr,
+                 stage: str = "model") -> None:
+        self.stage = stage
         self.root, self.out = root.resolve(), out.resolve()
         if self.out == self.root or self.root in self.out.parents:
             raise LabError(f"--out {out}: inside the submissions folder; put it elsewhere")
@@ -206,7 +229,7 @@ class Batch:
         self.lab_ids = ids
         self.labs = [labs_mod.load(i) for i in ids]
         self.jobs, self.force, self.timeout, self.stream = max(1, jobs), force, timeout, stream
-        self.grader = fingerprint(self.labs)
+        self.grader = fingerprint(self.labs, self.stage)
         self.records: dict[str, dict] = {}
 
     def _save(self, record: dict, results: dict | None = None) -> None:
@@ -242,7 +265,8 @@ class Batch:
         pending: dict[cf.Future, Submission] = {}
         pool = cf.ProcessPoolExecutor(
             self.jobs, initializer=_init_worker,
-            initargs=(str(cache), [str(self.root), str(self.out)], self.timeout))
+            initargs=(str(cache), [str(self.root), str(self.out)], self.timeout,
+                      self.stage))
         try:
             todo = []
             for sub in subs:

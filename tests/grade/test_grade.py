@@ -188,13 +188,24 @@ class BadInput(unittest.TestCase):
                     self.assertIn(needle, out.stderr)
                     self.assertEqual(len(out.stderr.strip().splitlines()), 1, out.stderr)
 
-    def test_kernel_stage_says_so(self) -> None:
+    def test_kernel_stage_without_a_tree_says_skipped(self) -> None:
+        """--stage all with no kernel tree: model grades, and a loud SKIPPED note."""
+        import json
+        import os
+        from runner.skeleton import strip_markers
         with tempfile.TemporaryDirectory() as tmp:
-            (Path(tmp) / "subs").mkdir()
+            lab_dir = Path(tmp) / "subs" / "alice" / "03-do-wp-page"
+            lab_dir.mkdir(parents=True)
+            (lab_dir / "lab.c").write_text(strip_markers(
+                (ROOT / "labs" / "03-do-wp-page" / "solution.c").read_text()))
+            env = dict(os.environ, KERNEL_SRC="", LRULAB_CACHE=str(Path(tmp) / "empty"))
             out = grade(str(Path(tmp) / "subs"), "--out", str(Path(tmp) / "out"),
-                        "--stage", "all")
+                        "--labs", "03-do-wp-page", "--stage", "all", env=env)
             self.assertEqual(out.returncode, 0, out.stderr)
-            self.assertIn("kernel stage is not available in grading yet", out.stderr)
+            results = json.loads(next((Path(tmp) / "out" / "students").glob(
+                "*/results.json")).read_text())
+            self.assertEqual(results["score"], 90, results["output"][-2000:])
+            self.assertIn("SKIPPED: kernel stage", json.dumps(results))
 
 
 if __name__ == "__main__":

@@ -45,6 +45,33 @@ class LabKernelStage(unittest.TestCase):
                     self.assertEqual(out.returncode, 1, out.stdout + out.stderr)
                     self.assertIn("FAIL kernel-", out.stdout)
 
+    def test_grade_a_class_in_the_kernel(self) -> None:
+        """./lab grade --stage kernel: a worker builds its own kernel tree."""
+        import json
+        import tempfile
+        from pathlib import Path
+        from runner.skeleton import strip_markers
+        with tempfile.TemporaryDirectory() as tmp:
+            subs = Path(tmp) / "subs"
+            for student, text in (("good", strip_markers(
+                    (ROOT / "labs/04-swap-cache/solution.c").read_text())),
+                    ("bad", (ROOT / "labs/04-swap-cache/bad/drops-callers-ref.c").read_text())):
+                (subs / student / "04-swap-cache").mkdir(parents=True)
+                (subs / student / "04-swap-cache" / "lab.c").write_text(text)
+            env = dict(os.environ, KERNEL_SRC=str(self.tree))
+            out = subprocess.run([str(ROOT / "lab"), "grade", str(subs), "--out",
+                                  str(Path(tmp) / "out"), "--labs", "04-swap-cache",
+                                  "--stage", "kernel", "-j", "1"], capture_output=True,
+                                 text=True, timeout=1800, env=env)
+            self.assertEqual(out.returncode, 0, out.stderr)
+            scores = {}
+            for path in (Path(tmp) / "out" / "students").glob("*/results.json"):
+                data = json.loads(path.read_text())
+                names = {t["name"] for t in data["tests"]}
+                self.assertIn("04-swap-cache / kernel-smp", names)
+                scores[path.parent.name] = data["score"]
+            self.assertEqual(sorted(scores.values()), [0, 20], scores)
+
     def test_questions_only_lab_has_no_kernel_stage(self) -> None:
         out = kernel_test("00-orientation", "/dev/null", self.tree)
         self.assertEqual(out.returncode, 2)

@@ -25,7 +25,10 @@ def _tree():
     """KERNEL_SRC (verified) or the tree `make kernel-src` cached, else None."""
     import os
     from runner.kernel import source
-    return source.find(os.environ.get("KERNEL_SRC") or None)
+    try:
+        return source.find(os.environ.get("KERNEL_SRC") or None)
+    except source.SourceError as e:
+        raise LabError(f"KERNEL_SRC: {e}") from None
 
 
 def tree_available() -> bool:

@@ -34,8 +34,8 @@ static void list_all(void)
 	printf("  %-16s %s\n", "student",
 	       "the hooks of the lab.c linked in (lrusim-lab), fix-0212 for the rest");
 	printf("scenarios:\n");
-	for (i = 0; scenarios[i]; i++)
-		printf("  %-16s %s\n", scenarios[i]->name, scenarios[i]->summary);
+	for (i = 0; scenarios[i].name; i++)
+		printf("  %-16s %s\n", scenarios[i].name, scenarios[i].summary);
 	printf("checkers:\n ");
 	for (i = 0; i < NR_CHECKERS; i++)
 		printf(" %s", checker_names[i]);

@@ -100,19 +100,11 @@ static void aio_submit_then_munmap(void *arg)
 
 static void setup_aio_munmap(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_anon(&mms[0], 0);
 	setup_anon(&mms[0], 1);
 	sim_spawn(0, "aio", aio_submit_then_munmap, NULL);
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
-
-static const struct scenario aio_munmap = {
-	.name = "aio-munmap",
-	.summary = "AIO/bttv completion drops the last reference to an "
-		   "anonymous LRU page at interrupt time, after munmap",
-	.setup = setup_aio_munmap,
-};
 
 /* --- put-vs-shrink ----------------------------------------------------- */
 
@@ -125,18 +117,11 @@ static void munmap_then_unpin(void *arg)
 
 static void setup_put_vs_shrink(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_anon(&mms[0], 0);
 	setup_pin(&kio[0], &mms[0], 0);
 	sim_spawn(0, "unpin", munmap_then_unpin, NULL);
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
-
-static const struct scenario put_vs_shrink = {
-	.name = "put-vs-shrink",
-	.summary = "final put_page on one cpu races shrink_cache on another",
-	.setup = setup_put_vs_shrink,
-};
 
 /* --- cow-reclaim ------------------------------------------------------- */
 
@@ -154,37 +139,21 @@ static void cow_exit(void *arg)
 
 static void setup_cow_reclaim(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_cow_shared_page(&mms[0], &mms[1], 0);
 	sim_spawn(0, "writer", cow_write, NULL);
 	sim_spawn(1, "exit", cow_exit, NULL);
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
 
-static const struct scenario cow_reclaim = {
-	.name = "cow-reclaim",
-	.summary = "copy-on-write break in do_wp_page while the other sharer "
-		   "exits and shrink_cache runs",
-	.setup = setup_cow_reclaim,
-};
-
 /* --- cow-shared ------------------------------------------------------- */
 
 static void setup_cow_shared(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_cow_shared_page(&mms[0], &mms[1], 0);
 	setup_anon(&mms[0], 1);
 	sim_spawn(0, "writer", cow_write, NULL);
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
-
-static const struct scenario cow_shared = {
-	.name = "cow-shared",
-	.summary = "copy-on-write break in do_wp_page while the other sharer "
-		   "keeps its mapping, under reclaim",
-	.setup = setup_cow_shared,
-};
 
 /* --- swap-exit --------------------------------------------------------- */
 
@@ -196,7 +165,6 @@ static void exit_mm0(void *arg)
 
 static void setup_swap_exit(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_swapped_out(&mms[0], 0, &kio[0]);
 	setup_swapped_out(&mms[0], 1, NULL);
 	setup_swap_cached(&mms[0], 2);
@@ -206,19 +174,10 @@ static void setup_swap_exit(void)
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
 
-static const struct scenario swap_exit = {
-	.name = "swap-exit",
-	.summary = "exit of swapped-out pages (free_swap_and_cache), one "
-		   "still pinned by AIO, and of a swapped-in one, under reclaim "
-		   "with swap nearly full",
-	.setup = setup_swap_exit,
-};
-
 /* --- swapcache-munmap -------------------------------------------------- */
 
 static void setup_swapcache_munmap(void)
 {
-	memset(kio, 0, sizeof(kio));
 	setup_swap_cached(&mms[0], 0);
 	setup_pin(&kio[0], &mms[0], 0);
 	setup_swap_cached(&mms[0], 1);
@@ -227,24 +186,41 @@ static void setup_swapcache_munmap(void)
 	sim_spawn(1, "kswapd", kswapd, NULL);
 }
 
-static const struct scenario swapcache_munmap = {
-	.name = "swapcache-munmap",
-	.summary = "munmap of mapped swap-cache pages "
-		   "(free_page_and_swap_cache), one pinned by AIO, under reclaim",
-	.setup = setup_swapcache_munmap,
-};
-
-const struct scenario *const scenarios[] = {
-	&aio_munmap, &put_vs_shrink, &cow_reclaim, &cow_shared, &swap_exit,
-	&swapcache_munmap, NULL,
+/* The scenarios, in the order lrusim --list shows them. */
+const struct scenario scenarios[] = {
+	{ "aio-munmap",
+	  "AIO/bttv completion drops the last reference to an "
+	  "anonymous LRU page at interrupt time, after munmap",
+	  setup_aio_munmap },
+	{ "put-vs-shrink",
+	  "final put_page on one cpu races shrink_cache on another",
+	  setup_put_vs_shrink },
+	{ "cow-reclaim",
+	  "copy-on-write break in do_wp_page while the other sharer "
+	  "exits and shrink_cache runs",
+	  setup_cow_reclaim },
+	{ "cow-shared",
+	  "copy-on-write break in do_wp_page while the other sharer "
+	  "keeps its mapping, under reclaim",
+	  setup_cow_shared },
+	{ "swap-exit",
+	  "exit of swapped-out pages (free_swap_and_cache), one "
+	  "still pinned by AIO, and of a swapped-in one, under reclaim "
+	  "with swap nearly full",
+	  setup_swap_exit },
+	{ "swapcache-munmap",
+	  "munmap of mapped swap-cache pages "
+	  "(free_page_and_swap_cache), one pinned by AIO, under reclaim",
+	  setup_swapcache_munmap },
+	{ NULL, NULL, NULL },
 };
 
 const struct scenario *find_scenario(const char *name)
 {
 	int i;
 
-	for (i = 0; scenarios[i]; i++)
-		if (!strcmp(scenarios[i]->name, name))
-			return scenarios[i];
+	for (i = 0; scenarios[i].name; i++)
+		if (!strcmp(scenarios[i].name, name))
+			return &scenarios[i];
 	return NULL;
 }

@@ -36,7 +36,7 @@ struct scenario {
 	void (*setup)(void);
 };
 
-extern const struct scenario *const scenarios[];
+extern const struct scenario scenarios[];	/* ends with a NULL name */
 const struct scenario *find_scenario(const char *name);
 
 /* One step of a recorded run: what was chosen and what else was possible. */

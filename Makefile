@@ -84,6 +84,7 @@ labs: model
 	@./lab build-labs
 
 test: all
+	@$(PYTHON) -m runner.deps $(TEST_DEB_PACKAGES)
 	$(PYTHON) -m tests
 
 bench: model $(BUILD)/stress

@@ -56,8 +56,8 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    from runner import kernel_grade
-    from runner.model_stage import grade_lab
+    from runner.kernel import stage as kernel_stage
+    from runner.model.stage import grade_lab
     from runner.report import print_report
     lab = labs.load(args.id)
     lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
@@ -70,10 +70,10 @@ def cmd_test(args: argparse.Namespace) -> int:
             raise LabError(f"{lab.id} has questions only: it has no kernel stage")
         report.results = []
     if args.stage in ("kernel", "all") and lab.has_code and not report.error:
-        if args.stage == "all" and not kernel_grade.tree_available():
-            print(f"SKIPPED: kernel stage: {kernel_grade.NO_TREE}")
+        if args.stage == "all" and not kernel_stage.tree_available():
+            print(f"SKIPPED: kernel stage: {kernel_stage.NO_TREE}")
         else:
-            report.results += kernel_grade.grade_kernel(lab, lab_c, label)
+            report.results += kernel_stage.grade_kernel(lab, lab_c, label)
     print_report(report, verbose=not args.quiet)
     if report.error:
         print(f"lab: {report.error}", file=sys.stderr)
@@ -131,7 +131,7 @@ def cmd_build_labs(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from runner.check import check_all
+    from runner.selftest import check_all
     return check_all(quiet=args.quiet, only=args.labs)
 
 

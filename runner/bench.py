@@ -99,7 +99,7 @@ def grade_one_submission() -> float:
     """Wall time to grade the references of every lab as one fresh submission."""
     import tempfile
     from runner import labs
-    from runner.model_stage import grade_submission
+    from runner.model.stage import grade_submission
     from runner.skeleton import strip_markers
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.monotonic()

@@ -1,14 +1,9 @@
 """The labs as data: labs/<id>/lab.json, validated, with the paths a lab owns."""
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-LABS_DIR = ROOT / "labs"
-BUILD = ROOT / "build"
-# students' files; tests point it elsewhere
-WORK = Path(os.environ.get("LRULAB_WORK", ROOT / "work"))
+from runner.paths import BUILD, LABS_DIR, ROOT, WORK  # noqa: F401 (re-exported)
 
 HOOKS = {
     "lab_free_pages_ok_lru", "lab_shrink_cache_zero_count",

@@ -1,5 +1,5 @@
 """How a lab's grade is shown to a student: one line per test, details on failure."""
-from runner.model_stage import LabReport
+from runner.results import LabReport
 
 WIDTH = 52
 
@@ -18,7 +18,7 @@ def print_report(report: LabReport, verbose: bool = True) -> None:
     if lab.has_code:
         print(f"static check: {'REJECTED: ' + report.error if report.error else 'ok'}")
     for r in report.results:
-        if r.kind == "check":
+        if r.kind == "note":
             print(f"note: {r.output.strip()}")
             continue
         print(_line(r.name, r.score, r.max_score))

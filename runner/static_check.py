@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from runner.grade.sandbox import run_untrusted
+from runner.sandbox import run_untrusted
 from runner.labs import ROOT
 
 MAX_SOURCE_BYTES = 64 * 1024

@@ -19,11 +19,12 @@ import time
 from pathlib import Path
 
 from runner import labs as labs_mod
-from runner import model_stage
-from runner.grade import outputs, sandbox
+from runner import sandbox
+from runner.grade import outputs
+from runner.model import stage as model_stage
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
-from runner.model_stage import LabReport, Result
+from runner.results import LabReport, Result
 
 MAX_LAB_C = 64 * 1024
 MAX_ANSWERS = 64 * 1024
@@ -45,9 +46,6 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
 
 
 # ---- in the worker --------------------------------------------------------
-
-_SETUP: dict = {}
-
 
 _STAGE = ["model"]
 
@@ -100,22 +98,22 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
     if "answers.txt" in over:
         report.results.append(Result(
             "answers.txt", 0, 0, f"answers.txt: {over['answers.txt']} bytes; answers are "
-            f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "check"))
+            f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "note"))
     return report
 
 
 def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
     """--stage kernel|all: the lab.c booted in Linux 2.4.17 (UP and SMP), inside
     QEMU; --stage kernel keeps the questions but not the model's tests."""
-    from runner import kernel_grade
+    from runner.kernel import stage as kernel_stage
     if _STAGE[0] == "kernel":
         report.results = [r for r in report.results if r.kind != "test"]
     report.stage = _STAGE[0]
-    if not kernel_grade.tree_available():
+    if not kernel_stage.tree_available():
         report.results.append(Result("kernel", 0, 0, f"SKIPPED: kernel stage: "
-                                     f"{kernel_grade.NO_TREE}\n", "check"))
+                                     f"{kernel_stage.NO_TREE}\n", "note"))
         return
-    report.results += kernel_grade.grade_kernel(lab, lab_c, f"{lab.id}/lab.c")
+    report.results += kernel_stage.grade_kernel(lab, lab_c, f"{lab.id}/lab.c")
 
 
 def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
@@ -141,14 +139,14 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
         verdict = "graded" if not report.error else \
             report.error if report.error in ("not submitted",) else \
             f"rejected: {report.error}"
-        notes = [r.output.strip() for r in report.results if r.kind == "check"]
+        notes = [r.output.strip() for r in report.results if r.kind == "note"]
         record["notes"] += [f"{lab.id}: {n}" for n in notes]
         record["labs"].append({
             "id": lab.id, "score": report.score, "max_score": report.max_score,
             "verdict": verdict,
             "tests": [{"name": r.name, "score": r.score, "max_score": r.max_score,
                        "output": r.output, "kind": r.kind}
-                      for r in report.results if r.kind != "check"]})
+                      for r in report.results if r.kind != "note"]})
     record["score"] = sum(l["score"] for l in record["labs"])
     record["max_score"] = sum(l["max_score"] for l in record["labs"])
     record["seconds"] = round(time.monotonic() - start, 2)

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from runner import labs
-from runner.grade import sandbox
+from runner import sandbox
 from runner.grade.batch import Batch
 from runner.skeleton import make_skeleton, strip_markers
 

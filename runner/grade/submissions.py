@@ -13,7 +13,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import stat
 import tarfile
 import zipfile
@@ -298,6 +297,3 @@ def stage(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) ->
     out.digest = digest.hexdigest()
     return out
 
-
-def remove(dest: Path) -> None:
-    shutil.rmtree(dest, ignore_errors=True)

@@ -18,9 +18,8 @@ FLAVOURS = ("up", "smp")
 LAB_FILES = ("mm/memory.c", "mm/page_alloc.c", "mm/swap_state.c", "mm/swapfile.c",
              "mm/vmscan.c")
 
-REPO = Path(__file__).resolve().parents[2]
+from runner.paths import ROOT as REPO  # noqa: E402
 PATCHES = REPO / "kernel-tree-patches"
-SERIES = PATCHES / "series"
 CHECKSUMS = PATCHES / "checksums.sha256"
 CONFIGS = PATCHES / "configs"
 GUEST = REPO / "guest"

@@ -8,7 +8,7 @@ import time
 import unittest
 from pathlib import Path
 
-from runner.grade import sandbox
+from runner import sandbox
 from tests.util import ROOT
 
 PROGRAMS = {
@@ -128,7 +128,7 @@ class Sandbox(unittest.TestCase):
         self.assertFalse(Path("/tmp/ok.txt").exists())
 
     def test_fallback_is_said_loudly_and_still_kills(self) -> None:
-        code = ("import sys,subprocess;from runner.grade import sandbox as s;"
+        code = ("import sys,subprocess;from runner import sandbox as s;"
                 "print(s.describe());t=__import__('time').monotonic()\n"
                 "p=s.run_untrusted([sys.argv[1]],inputs=[sys.argv[1]],timeout=1,"
                 "raise_on_timeout=False);print(p.returncode, round(__import__('time')"

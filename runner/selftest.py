@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from runner import labs
-from runner.model_stage import grade_lab
+from runner.model.stage import grade_lab
 from runner.skeleton import make_skeleton, strip_markers
 
 REJECTED_BY = re.compile(r"/\*\s*rejected by:\s*([\w.-]+)\s*\*/")
@@ -26,8 +26,12 @@ def named_test(path: Path) -> str:
 
 
 def check_lab(lab: labs.Lab, say) -> int:
+    with tempfile.TemporaryDirectory(prefix="lab-check-") as tmp:
+        return _check_lab(lab, say, Path(tmp))
+
+
+def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
     problems = 0
-    tmp = Path(tempfile.mkdtemp(prefix="lab-check-"))
     key = lab.dir / "answers.txt"
     if lab.has_code:
         ref = tmp / "reference.c"

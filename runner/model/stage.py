@@ -10,12 +10,12 @@ import os
 import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner import static_check
-from runner.grade.sandbox import run_untrusted
+from runner.sandbox import run_untrusted
 from runner.labs import BUILD, ROOT, Lab, LabError, Question, Test
+from runner.results import LabReport, Result
 
 LIBMODEL = BUILD / "libmodel.a"
 MAIN_OBJ = BUILD / "model" / "fast" / "main.o"
@@ -25,31 +25,6 @@ RUN_TIMEOUT = 60
 ALWAYS_CHECKED = "bug,deadlock,step-limit"
 OUTPUT_CAP = 64 * 1024
 MAX_ANSWERS_BYTES = 64 * 1024
-
-
-@dataclass
-class Result:
-    name: str
-    score: int
-    max_score: int
-    output: str = ""
-    kind: str = "test"          # "test", "question" or "check"
-
-
-@dataclass
-class LabReport:
-    lab: Lab
-    results: list[Result] = field(default_factory=list)
-    error: str = ""             # a bad-input verdict (static check...)
-    stage: str = "model"
-
-    @property
-    def score(self) -> int:
-        return sum(r.score for r in self.results)
-
-    @property
-    def max_score(self) -> int:
-        return sum(r.max_score for r in self.results)
 
 
 def _cap(text: str) -> str:
@@ -286,7 +261,7 @@ def grade_lab(lab: Lab, lab_c: Path | None, answers_path: Path | None,
         answers = read_answers(answers_path) if answers_path else {}
     except LabError as e:
         answers = {}
-        report.results.append(Result("answers.txt", 0, 0, f"{e}\n", "check"))
+        report.results.append(Result("answers.txt", 0, 0, f"{e}\n", "note"))
     report.results += _parallel(lambda q: grade_question(lab, q, answers.get(q.id)),
                                 lab.questions)
     return report

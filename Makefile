@@ -40,7 +40,13 @@ deps:
 print-deb-packages:
 	@echo $(DEB_PACKAGES) $(TEST_DEB_PACKAGES)
 
-model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o
+model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o \
+	$(BUILD)/sandbox-launch
+
+# Joins the run's cgroup, sets its limits and drops its uid before exec
+$(BUILD)/sandbox-launch: runner/sandbox/launch.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/model/fast/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)

@@ -23,8 +23,9 @@ from runner.sandbox import run_untrusted
 from runner.labs import ROOT
 
 MAX_SOURCE_BYTES = 64 * 1024
+INCLUDE = ROOT / "model" / "include"
 CFLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
-          "-Wno-unused-parameter", f"-I{ROOT / 'model' / 'include'}"]
+          "-Wno-unused-parameter", f"-I{INCLUDE}"]
 
 # What the macros of model/include/lrulab/kernel.h expand to, and the few
 # functions a lab may call directly.  The kernel world provides the same
@@ -159,9 +160,9 @@ def check_ast(path: Path, label: str, timeout: int = 60) -> None:
     if not clang:
         raise StaticCheckError("clang is needed for the static check (Debian "
                                "package clang); run make to install it")
-    proc = run_untrusted([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
+    proc = run_untrusted([clang, "-std=c11", f"-I{INCLUDE}",
                           "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
-                         inputs=[path], timeout=timeout, raise_on_timeout=False,
+                         inputs=[path, INCLUDE], timeout=timeout, raise_on_timeout=False,
                          keep=64 << 20)
     if proc.returncode != 0:
         first = next((l for l in proc.stderr.splitlines() if "error" in l),
@@ -180,7 +181,7 @@ def check_ast(path: Path, label: str, timeout: int = 60) -> None:
 def compile_object(path: Path, out: Path, label: str, cc: str = "gcc",
                    timeout: int = 30) -> None:
     proc = run_untrusted([cc, *CFLAGS, "-c", str(path), "-o", str(out)],
-                         inputs=[path], outputs=[out], timeout=timeout,
+                         inputs=[path, INCLUDE], outputs=[out], timeout=timeout,
                          raise_on_timeout=False)
     if proc.returncode != 0:
         first = next((l for l in proc.stderr.splitlines() if "error" in l),

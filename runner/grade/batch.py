@@ -50,7 +50,7 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
 _STAGE = ["model"]
 
 
-def _init_worker(cache: str, hide: list[str], timeout: float, stage: str = "model") -> None:
+def _init_worker(cache: str, timeout: float, stage: str = "model") -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mine = Path(cache) / f"w{os.getpid()}"
     mine.mkdir(mode=0o755, exist_ok=True)
@@ -59,7 +59,6 @@ def _init_worker(cache: str, hide: list[str], timeout: float, stage: str = "mode
     model_stage.BUILD = mine                    # no two workers share a build dir
     model_stage.RUN_TIMEOUT = timeout
     model_stage._parallel = lambda fn, items: [fn(i) for i in items]   # -j N sandboxes
-    sandbox.HIDE[:] = [Path(h) for h in hide]
 
 
 def _lab_result(lab: Lab, staged: Staged) -> LabReport:
@@ -258,12 +257,12 @@ class Batch:
         for s in skipped:
             log(f"skipped {s}")
         cache = Path(tempfile.mkdtemp(prefix="lrulab-grade-"))
-        os.chmod(cache, 0o755)
+        os.chmod(cache, 0o700)     # staged submissions: the grader's eyes only
         progress = Progress(len(subs), self.stream)
         pending: dict[cf.Future, Submission] = {}
         pool = cf.ProcessPoolExecutor(
             self.jobs, initializer=_init_worker,
-            initargs=(str(cache), [str(self.root), str(self.out)], self.timeout,
+            initargs=(str(cache), self.timeout,
                       self.stage))
         try:
             todo = []

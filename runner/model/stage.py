@@ -55,7 +55,7 @@ def build_lab_binary(lab: Lab, lab_c: Path, label: str) -> Path:
     if binary.exists():
         return binary
     proc = run_untrusted(["gcc", "-o", str(binary) + ".tmp", str(obj), str(MAIN_OBJ),
-                          str(LIBMODEL)], inputs=[obj],
+                          str(LIBMODEL)], inputs=[obj, MAIN_OBJ, LIBMODEL],
                          outputs=[Path(str(binary) + ".tmp")], timeout=60,
                          raise_on_timeout=False)
     if proc.returncode != 0:

@@ -1,7 +1,8 @@
 /*
  * Search strategies over schedules, all by re-execution from the start:
- * - dfs:BOUND  every schedule with at most BOUND preemptions, depth first
- *              (iterative context bounding, as CHESS does);
+ * - dfs:BOUND  every schedule with at most 0, then 1, ... BOUND preemptions,
+ *              depth first (iterative context bounding, as CHESS does), so
+ *              a failure is found at the least bound that shows it;
  * - pct:SEED:RUNS:DEPTH  random priorities with DEPTH-1 change points
  *              (Burckhardt et al., PCT), seeded, so reproducible;
  * - replay:SCHEDULE  one given schedule.
@@ -230,9 +231,11 @@ void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
 	sim_run(sc, cfg, &rc.base, out);
 }
 
-static bool same_failure(const struct run_result *r, enum checker checker)
+static bool still_fails(const struct run_result *r, const struct sim_failure *target,
+			int max_preemptions)
 {
-	return r->failed && r->failure.checker == checker;
+	return r->failed && same_failure(&r->failure, target) &&
+	       r->preemptions <= max_preemptions;
 }
 
 /* Write tokens back as text, leaving out token @skip (-1: none). */
@@ -260,7 +263,8 @@ static bool format_tokens(const struct choice *tok, const int *count, int n,
  * schedule with few preemptions that a student can read and replay.
  */
 void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
-		       enum checker checker, char *sched, size_t len)
+		       const struct sim_failure *target, int max_preemptions,
+		       char *sched, size_t len)
 {
 	static struct choice tok[MAX_STEPS];
 	static int count[MAX_STEPS];
@@ -276,7 +280,7 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
 			if (!format_tokens(tok, count, n, i, trial, len))
 				continue;
 			replay_schedule(sc, cfg, trial, &r);
-			if (same_failure(&r, checker)) {
+			if (still_fails(&r, target, max_preemptions)) {
 				memmove(&tok[i], &tok[i + 1],
 					(n - i - 1) * sizeof(tok[0]));
 				memmove(&count[i], &count[i + 1],
@@ -292,7 +296,7 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
 				count[i] = saved / 2;
 				format_tokens(tok, count, n, -1, trial, len);
 				replay_schedule(sc, cfg, trial, &r);
-				if (!same_failure(&r, checker)) {
+				if (!still_fails(&r, target, max_preemptions)) {
 					count[i] = saved;
 					break;
 				}
@@ -403,9 +407,16 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 	int found = 0;
 
 	memset(stats, 0, sizeof(*stats));
+	stats->bound = -1;
 	switch (st->kind) {
 	case STRAT_DFS:
-		found = explore_dfs(sc, cfg, st->bound, out, stats);
+		for (stats->bound = 0; stats->bound <= st->bound; stats->bound++) {
+			found = explore_dfs(sc, cfg, stats->bound, out, stats);
+			if (found)
+				break;
+		}
+		if (!found)
+			stats->bound = -1;
 		break;
 	case STRAT_PCT:
 		found = explore_pct(sc, cfg, st, out, stats);
@@ -428,52 +439,80 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 static void describe_event(const struct trace_event *ev, char *buf, size_t len)
 {
 	const struct sim_ctx *c = &sim.ctx[ev->ctx];
+	const char *irq = c->kind == CTX_TASK ? "" : "irq ";
 	char obj[48] = "";
 
+	if (ev->opaque) {
+		snprintf(buf, len, "%s%s: %s (reference code)", irq, c->name,
+			 ev->where);
+		return;
+	}
 	if (ev->page >= 0)
 		snprintf(obj, sizeof(obj), "(p%d)", ev->page);
 	else if (ev->lock)
 		snprintf(obj, sizeof(obj), "(%s)", ev->lock);
 	if (ev->page >= 0 && ev->before != ev->after)
-		snprintf(buf, len, "%s%s: %s %s%s %ld->%ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+		snprintf(buf, len, "%s%s: %s %s%s %ld->%ld", irq, c->name, ev->where,
 			 ev->what, obj, ev->before, ev->after);
-	else if (ev->page >= 0 && strncmp(ev->what, "Page", 4) == 0)
-		snprintf(buf, len, "%s%s: %s %s%s = %ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+	else if (ev->page >= 0 && (strncmp(ev->what, "Page", 4) == 0 ||
+				   !strcmp(ev->what, "page_count")))
+		snprintf(buf, len, "%s%s: %s %s%s = %ld", irq, c->name, ev->where,
 			 ev->what, obj, ev->after);
-	else if (ev->page >= 0 && !strcmp(ev->what, "page_count"))
-		snprintf(buf, len, "%s%s: %s page_count%s = %ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
-			 obj, ev->after);
 	else
-		snprintf(buf, len, "%s%s: %s %s%s",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+		snprintf(buf, len, "%s%s: %s %s%s", irq, c->name, ev->where,
 			 ev->what, obj);
 }
 
+/* A run of reference steps of one context shows as its first step only. */
+static bool continues_opaque(int i)
+{
+	const struct trace_event *ev = &sim.trace[i], *prev;
+
+	if (i == 0 || !ev->opaque)
+		return false;
+	prev = &sim.trace[i - 1];
+	return prev->opaque && prev->ctx == ev->ctx && prev->where == ev->where;
+}
+
+/* How much of @s fits in @width columns, broken after a space if it can be. */
+static int wrap_at(const char *s, int width)
+{
+	int n = (int)strlen(s), cut;
+
+	if (n <= width)
+		return n;
+	for (cut = width; cut > width / 2; cut--)
+		if (s[cut - 1] == ' ')
+			return cut;
+	return width;
+}
+
+/* Two (or more) lanes side by side; long steps wrap inside their lane. */
 void print_trace(FILE *f, int nr_cpus)
 {
-	const int width = 64;
+	const int width = nr_cpus <= 2 ? 45 : 30;
 	int i, cpu;
 
 	fprintf(f, "step ");
 	for (cpu = 0; cpu < nr_cpus; cpu++)
-		fprintf(f, "| %-*s", width, cpu == 0 ? "cpu0" : cpu == 1 ? "cpu1" :
-			cpu == 2 ? "cpu2" : "cpu3");
+		fprintf(f, "| cpu%-*d", width - 3, cpu);
 	fprintf(f, "\n");
 	for (i = 0; i < sim.nr_trace; i++) {
 		const struct trace_event *ev = &sim.trace[i];
 		char buf[160];
+		int off, n = 0;
 
-		if (!strcmp(ev->what, "spin"))
+		if (!strcmp(ev->what, "spin") || continues_opaque(i))
 			continue;
 		describe_event(ev, buf, sizeof(buf));
-		fprintf(f, "%4d ", i + 1);
-		for (cpu = 0; cpu < nr_cpus; cpu++)
-			fprintf(f, "| %-*.*s", width, width,
-				cpu == ev->cpu ? buf : "");
-		fprintf(f, "\n");
+		for (off = 0; off == 0 || buf[off]; off += n) {
+			n = wrap_at(buf + off, width - 1);
+			fprintf(f, off ? "     " : "%4d ", i + 1);
+			for (cpu = 0; cpu < nr_cpus; cpu++)
+				fprintf(f, "| %-*.*s", width - 1, cpu == ev->cpu ? n : 0,
+					cpu == ev->cpu ? buf + off : "");
+			fprintf(f, "\n");
+		}
 	}
 }
 
@@ -493,7 +532,7 @@ void write_dot(FILE *f, int nr_cpus, const char *title)
 			char buf[160];
 
 			if (ev->cpu != cpu || !strcmp(ev->what, "spin") ||
-			    !strcmp(ev->what, "start"))
+			    !strcmp(ev->what, "start") || continues_opaque(i))
 				continue;
 			describe_event(ev, buf, sizeof(buf));
 			fprintf(f, "    e%d [label=\"%d: %s\"%s];\n", i, i + 1, buf,
@@ -506,7 +545,8 @@ void write_dot(FILE *f, int nr_cpus, const char *title)
 	for (i = 0; i < sim.nr_trace; i++) {
 		const struct trace_event *ev = &sim.trace[i];
 
-		if (!strcmp(ev->what, "spin") || !strcmp(ev->what, "start"))
+		if (!strcmp(ev->what, "spin") || !strcmp(ev->what, "start") ||
+		    continues_opaque(i))
 			continue;
 		if (prev[ev->cpu] >= 0)
 			fprintf(f, "  e%d -> e%d;\n", prev[ev->cpu], i);

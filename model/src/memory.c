@@ -81,7 +81,7 @@ static int __do_wp_page(struct mm_struct *mm, int addr, struct page *old_page)
 	}
 	spin_unlock(&mm->page_table_lock);
 	page_cache_release(new_page);
-	variant->do_wp_page_release_old(old_page);
+	call_lab_do_wp_page_release_old(old_page);
 	return 1;	/* Minor fault */
 }
 

@@ -53,16 +53,30 @@ struct page *alloc_page(void)
 	return page;
 }
 
+/* The variant's PageLRU handling: 1 if it left the page for later */
+static int left_on_lru(struct page *page)
+{
+	if (!call_lab_free_pages_ok_lru(page))
+		return 0;
+	mm_counters.left_on_lru++;
+	if (!in_interrupt())
+		mm_counters.left_on_lru_task++;
+	return 1;
+}
+
 /*
- * mm/page_alloc.c __free_pages_ok(): the BUG checks, then the variant's
- * PageLRU handling (the hook at the spot of the 12 Feb hunk), then the page
- * goes back on the free list under zone->lock.
+ * mm/page_alloc.c __free_pages_ok(): the variant's PageLRU handling (the
+ * hook at the spot of the 12 Feb hunk, or at the top where 2.4.18-pre9 had
+ * its lru_cache_del), the BUG checks, then the page goes back on the free
+ * list under zone->lock.
  */
 void __free_pages_ok(struct page *page, unsigned int order)
 {
 	unsigned long flags;
 
 	(void)order;
+	if (variant->lru_test_first && left_on_lru(page))
+		return;
 	if (page->buffers)
 		BUG();
 	if (page->mapping)
@@ -71,12 +85,8 @@ void __free_pages_ok(struct page *page, unsigned int order)
 		BUG();
 	if (PageLocked(page))
 		BUG();
-	if (variant->free_pages_ok_lru(page)) {
-		mm_counters.left_on_lru++;
-		if (!in_interrupt())
-			mm_counters.left_on_lru_task++;
+	if (!variant->lru_test_first && left_on_lru(page))
 		return;
-	}
 	if (PageLRU(page))
 		BUG();
 	if (PageActive(page))

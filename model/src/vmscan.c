@@ -82,7 +82,7 @@ static int zero_count_hook(struct page *page, int *nr_pages)
 {
 	int before = *nr_pages, freed = current_freed(), stop;
 
-	stop = variant->shrink_cache_zero_count(page, nr_pages);
+	stop = call_lab_shrink_cache_zero_count(page, nr_pages);
 	freed = current_freed() - freed;
 	if (freed)
 		mm_counters.reclaimed_zero_count += freed;

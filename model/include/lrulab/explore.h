@@ -69,6 +69,7 @@ struct explore_stats {
 	long runs;
 	long steps;
 	double seconds;
+	int bound;			/* dfs: the least bound that failed, -1 */
 };
 
 enum strategy_kind { STRAT_DFS, STRAT_PCT, STRAT_REPLAY };
@@ -90,9 +91,13 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 	    const struct strategy *st, struct run_result *out,
 	    char *fail_sched, size_t len, struct explore_stats *stats);
 
-/* Shrink a failing schedule while the same checker still fails. */
+/*
+ * Shrink a failing schedule while it still shows the same failure (checker,
+ * page, contexts: same_failure()) with at most @max_preemptions.
+ */
 void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
-		       enum checker checker, char *sched, size_t len);
+		       const struct sim_failure *target, int max_preemptions,
+		       char *sched, size_t len);
 
 /* Replay @sched; returns the result (trace in sim.trace). */
 void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,

@@ -119,21 +119,51 @@ struct variant {
 	const char *name;
 	const char *summary;
 	const char *source;		/* message or version it comes from */
-	int (*free_pages_ok_lru)(struct page *page);
-	int (*shrink_cache_zero_count)(struct page *page, int *nr_pages);
-	void (*do_wp_page_release_old)(struct page *old_page);
-	void (*free_page_and_swap_cache_release)(struct page *page);
-	void (*free_swap_and_cache_deleted)(struct page *page);
+#define HOOK(ret, name, params, args) ret (*name) params;
+#include "lrulab/hooks.def"
+#undef HOOK
 	/* 2.4.17 / 7 Feb: page_cache_release is an LRU-aware function */
 	void (*page_cache_release)(struct page *page);
 	/* 2.5.32: pagemap_lru_lock is always taken with interrupts off */
 	bool lru_lock_irqsafe;
+	/*
+	 * Where __free_pages_ok handles a PageLRU page: first, before its BUG
+	 * checks (2.4.18-pre9, the 6 Feb BUG, 2.4.27, 2.5's release path), or
+	 * after PageLocked (the 7 and 12 Feb patches).
+	 */
+	bool lru_test_first;
+	/* the hooks are the labs' reference solutions: traced as one step */
+	bool opaque;
+	/* called at the start of every run (a lab's statics start afresh) */
+	void (*reset)(void);
 };
+
+/*
+ * The mm code calls the variant's hooks only through call_<hook>(): each
+ * marks the running context as in that hook (for traces, for the lab's API
+ * calls, and to show reference code as one opaque step).
+ */
+#define HOOK(ret, name, params, args) ret call_##name params;
+#include "lrulab/hooks.def"
+#undef HOOK
+
+/*
+ * A lab.c's hooks as the model sees them: filled in by the lab module
+ * (the student's code, compiled to WebAssembly) linked into lrusim-lab;
+ * NULL for the hooks of other labs.
+ */
+struct lab_module {
+#define HOOK(ret, name, params, args) ret (*name) params;
+#include "lrulab/hooks.def"
+#undef HOOK
+	void (*reset)(void);
+};
+const struct lab_module *lab_module(void);	/* NULL in lrusim */
 
 extern const struct variant *variant;
 extern const struct variant *const variants[];
 const struct variant *find_variant(const char *name);
-/* Fill the hooks a student object defines into a copy of fix-0212. */
+/* The lab module's hooks over a copy of fix-0212; NULL without a lab. */
 const struct variant *student_variant(void);
 
 #endif /* LRULAB_MM_H */

@@ -2,10 +2,8 @@
 # Included by the top-level Makefile.  The build is runner/book (Python 3, stdlib only)
 # driving pandoc, dot and weasyprint from Debian.
 
-# Debian packages the book build needs (CI: apt-get install -y $(BOOK_DEB_PACKAGES)).
-BOOK_DEB_PACKAGES := pandoc graphviz weasyprint fonts-dejavu-core
-# Only for tests/book/test_browser.py (skipped with a reason where missing).
-BOOK_TEST_DEB_PACKAGES := chromium
+# The Debian packages the book needs are the "book" group of packages.txt
+# (chromium, for tests/book/test_browser.py, is in "test").
 BOOK_OUT ?= build/book
 BOOK_PORT ?= 8000
 
@@ -25,7 +23,7 @@ book-links:
 
 ## book-deps: install the Debian packages the book needs
 book-deps:
-	apt-get install -y --no-install-recommends $(BOOK_DEB_PACKAGES)
+	python3 -m runner.deps book
 
 ## book-test: the book's own tests
 book-test:

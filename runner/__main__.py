@@ -74,7 +74,7 @@ def cmd_test(args: argparse.Namespace) -> int:
             print(f"SKIPPED: kernel stage: {kernel_stage.NO_TREE}")
         else:
             report.results += kernel_stage.grade_kernel(lab, lab_c, label)
-    print_report(report, verbose=not args.quiet)
+    print_report(report, verbose=not args.quiet, save_to=labs.WORK / lab.id / "feedback")
     if report.error:
         print(f"lab: {report.error}", file=sys.stderr)
         return 2

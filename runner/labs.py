@@ -27,6 +27,8 @@ class Test:
     up: bool = False
     counters: dict[str, str] = field(default_factory=dict)
     hint: str = ""
+    # hints by failure: "CHECKER@HOOK", "CHECKER", "@HOOK" or "counters"
+    hints: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -98,7 +100,8 @@ def load(lab_id: str) -> Lab:
             scenario=_need(t, "scenario", str, tw),
             strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
             cpus=t.get("cpus", 2), up=t.get("up", False),
-            counters=t.get("counters", {}), hint=t.get("hint", "")))
+            counters=t.get("counters", {}), hint=t.get("hint", ""),
+            hints=t.get("hints", {})))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"

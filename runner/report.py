@@ -1,4 +1,11 @@
-"""How a lab's grade is shown to a student: one line per test, details on failure."""
+"""How a lab's grade is shown to a student: one line per test, details on failure.
+
+Nothing is cut here: a failing test's output is already sized to be read
+(runner/model/feedback.py); files it comes with (a whole trace) are saved
+beside the student's work and named in the report.
+"""
+from pathlib import Path
+
 from runner.results import LabReport
 
 WIDTH = 52
@@ -10,7 +17,19 @@ def _line(label: str, score: int, max_score: int) -> str:
     return f"{status} {label} {dots} {score}/{max_score}"
 
 
-def print_report(report: LabReport, verbose: bool = True) -> None:
+def save_attachments(report: LabReport, folder: Path) -> dict[str, Path]:
+    """Write every result's attachments into folder; name -> path."""
+    saved = {}
+    for r in report.results:
+        for name, text in r.attachments.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_text(text)
+            saved[name] = folder / name
+    return saved
+
+
+def print_report(report: LabReport, verbose: bool = True,
+                 save_to: Path | None = None) -> None:
     lab = report.lab
     stages = {"model": "model stage", "kernel": "kernel stage",
               "all": "model and kernel stages"}
@@ -23,6 +42,11 @@ def print_report(report: LabReport, verbose: bool = True) -> None:
             continue
         print(_line(r.name, r.score, r.max_score))
         if verbose and r.score < r.max_score and not report.error:
-            for line in r.output.rstrip().splitlines()[:120]:
+            for line in r.output.rstrip().splitlines():
                 print(f"     | {line}")
+            if save_to and r.attachments:
+                for name in r.attachments:
+                    print(f"     | the whole trace: {save_to / name}")
+    if save_to:
+        save_attachments(report, save_to)
     print(f"Score: {report.score}/{report.max_score}")

@@ -2,8 +2,9 @@
 
 Leaves out each lab's solution.c, answer key and bad variants, and the
 project's own tests; puts in each lab's skeleton.c (what ./lab start
-copies) and the fix-0212 reference compiled to object files under
-model/ref/, which the model links when the solutions are absent.
+copies) and the fix-0212 reference compiled, linked into one object per
+build flavour and stripped (model/ref/), which the model links when the
+solutions are absent.
 """
 import argparse
 import shutil
@@ -49,8 +50,11 @@ def build_kit(out: Path) -> Path:
     ref = out / "model" / "ref"
     ref.mkdir(parents=True, exist_ok=True)
     for flavour in ("fast", "san"):
-        for obj in sorted((BUILD / "model" / flavour).glob("ref-*.o")):
-            shutil.copy2(obj, ref / f"{flavour}-{obj.name}")
+        objs = sorted((BUILD / "model" / flavour).glob("ref-*.o"))
+        dest = ref / f"{flavour}-ref.o"
+        # one object, no symbols but the hooks it defines and the API it calls
+        subprocess.run(["ld", "-r", "-o", str(dest), *map(str, objs)], check=True)
+        subprocess.run(["strip", "--strip-unneeded", str(dest)], check=True)
     archive = out.with_suffix(".tar.gz")
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(out, arcname="lrulab")

@@ -19,11 +19,13 @@ import time
 from pathlib import Path
 
 from runner import labs as labs_mod
-from runner import sandbox
+from runner import sandbox, static_check
 from runner.grade import outputs
-from runner.model import stage as model_stage
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
+from runner.model import build as model_build
+from runner.model import lrusim
+from runner.model import stage as model_stage
 from runner.results import LabReport, Result
 
 MAX_LAB_C = 64 * 1024
@@ -37,10 +39,11 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
         h.update(lab.id.encode())
         for p in sorted([lab.dir / "lab.json", *lab.bad_variants()]):
             h.update(p.read_bytes())
-    for p in (model_stage.__file__, model_stage.static_check.__file__):
-        h.update(Path(p).read_bytes())
-    if model_stage.LIBMODEL.exists():
-        st = model_stage.LIBMODEL.stat()
+    for p in sorted([*Path(model_build.__file__).parent.glob("*.py"),
+                     Path(static_check.__file__), *model_build.LABDIR.iterdir()]):
+        h.update(p.read_bytes())
+    if model_build.LIBMODEL.exists():
+        st = model_build.LIBMODEL.stat()
         h.update(f"{st.st_size} {st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
 
@@ -56,9 +59,9 @@ def _init_worker(cache: str, timeout: float, stage: str = "model") -> None:
     mine.mkdir(mode=0o755, exist_ok=True)
     _STAGE[0] = stage
     os.environ["LRULAB_KBUILD"] = str(mine / "kernel")   # a kernel tree per worker
-    model_stage.BUILD = mine                    # no two workers share a build dir
-    model_stage.RUN_TIMEOUT = timeout
-    model_stage._parallel = lambda fn, items: [fn(i) for i in items]   # -j N sandboxes
+    model_build.CACHE = mine / "labs"           # no two workers share a build dir
+    lrusim.RUN_TIMEOUT = timeout
+    model_stage.WORKERS = 1                     # -j N workers: N sandboxes
 
 
 def _lab_result(lab: Lab, staged: Staged) -> LabReport:

@@ -30,7 +30,8 @@ class Gradescope(unittest.TestCase):
                 self.assertIn(need, names)
             build = base / "source" / "build"
             (build / "model" / "fast").mkdir(parents=True)
-            for f in ("libmodel.a", "lrusim", "model/fast/main.o"):
+            (build / "lab").mkdir()
+            for f in ("libmodel.a", "lrusim", "model/fast/main.o", "lab/glue.o", "lab/lab-rt.o"):
                 shutil.copy(ROOT / "build" / f, build / f)
             (base / "submission").mkdir()
             (base / "submission" / "lab.c").write_text(hostile.SOLUTION)

@@ -1,5 +1,7 @@
 /*
- * The simulated machine: contexts as ucontext coroutines, one scheduler
+ * The simulated machine: contexts as coroutines (started with makecontext,
+ * switched with _setjmp/_longjmp, which unlike swapcontext make no system
+ * call to save the signal mask at every switch), one scheduler
  * loop that asks a chooser what happens at every yield point, the trace,
  * and failure reporting.  A run starts from mm_reset() and a scenario's
  * setup, and ends at quiescence (after the epilogue's reclaim pass and the
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/time.h>
@@ -44,8 +47,8 @@ const char *const checker_names[NR_CHECKERS] = {
 	[CHK_OOPS] = "oops",
 };
 
-static ucontext_t sched_uctx;
-static ucontext_t ctx_uctx[SIM_MAX_CTX];
+static ucontext_t ctx_uctx[SIM_MAX_CTX];	/* a context's first entry */
+static jmp_buf sched_jmp, ctx_jmp[SIM_MAX_CTX];
 static void *ctx_stacks[SIM_MAX_CTX];
 static volatile bool on_ctx_stack;	/* a coroutine runs, not the scheduler */
 
@@ -166,12 +169,12 @@ static void switch_to_scheduler(struct sim_ctx *c, bool dying)
 
 	__sanitizer_start_switch_fiber(dying ? NULL : &fake, main_stack_bottom,
 				       main_stack_size);
-	swapcontext(&ctx_uctx[c->id], &sched_uctx);
+#endif
+	if (dying || !_setjmp(ctx_jmp[c->id]))
+		_longjmp(sched_jmp, 1);
+#ifdef __SANITIZE_ADDRESS__
 	__sanitizer_finish_switch_fiber(fake, &main_stack_bottom,
 					&main_stack_size);
-#else
-	(void)dying;
-	swapcontext(&ctx_uctx[c->id], &sched_uctx);
 #endif
 }
 
@@ -208,6 +211,11 @@ static void *alloc_stack(void)
 
 static void resume(struct sim_ctx *c)
 {
+	bool first = !c->started;
+#ifdef __SANITIZE_ADDRESS__
+	void *fake = NULL;
+#endif
+
 	if (!c->started) {
 		if (!ctx_stacks[c->id])
 			ctx_stacks[c->id] = alloc_stack();
@@ -223,16 +231,15 @@ static void resume(struct sim_ctx *c)
 	if (sim_switch_in)
 		sim_switch_in(c);
 #ifdef __SANITIZE_ADDRESS__
-	{
-		void *fake = NULL;
-
-		__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id],
-					       CTX_STACK_SIZE);
-		swapcontext(&sched_uctx, &ctx_uctx[c->id]);
-		__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+	__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id], CTX_STACK_SIZE);
+#endif
+	if (!_setjmp(sched_jmp)) {
+		if (first)
+			setcontext(&ctx_uctx[c->id]);
+		_longjmp(ctx_jmp[c->id], 1);
 	}
-#else
-	swapcontext(&sched_uctx, &ctx_uctx[c->id]);
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
 #endif
 	if (sim_switch_out)
 		sim_switch_out(c);
@@ -315,6 +322,14 @@ static void watchdog(int sig)
 	ticks = 0;
 	last_steps = -1;
 	sim.failure.spun = true;
+	/* leaving the handler by a jump keeps the signal blocked: unblock it */
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGVTALRM);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
 	sim_fail(CHK_STEP_LIMIT, NULL, -1,
 		 "step limit: %s ran on for a second without a step of the machine "
 		 "(an endless loop in %s?)", c->name, c->hook ? c->hook : "model code");

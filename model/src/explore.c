@@ -315,6 +315,13 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
  * run had made before that step; backtracking picks the deepest step with
  * an untried alternative that stays within the bound.
  */
+/* One more run done; the first one's counters are what a test asks about. */
+static void counted(struct explore_stats *stats)
+{
+	if (stats->runs++ == 0)
+		stats->first = mm_counters;
+}
+
 static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 		       int bound, struct run_result *out,
 		       struct explore_stats *stats)
@@ -334,7 +341,7 @@ static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 		dc.nr_prefix = depth;
 		dc.pos = 0;
 		sim_run(sc, cfg, &dc.base, out);
-		stats->runs++;
+		counted(stats);
 		stats->steps += out->nr_steps;
 		if (out->failed)
 			return 1;
@@ -383,7 +390,7 @@ static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
 	long run, est;
 
 	sim_run(sc, cfg, &first.base, out);	/* learn the run length */
-	stats->runs++;
+	counted(stats);
 	stats->steps += out->nr_steps;
 	if (out->failed)
 		return 1;
@@ -391,7 +398,7 @@ static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
 	for (run = 0; run < st->runs; run++) {
 		pct_init(&pc, st->seed, run, st->depth, est);
 		sim_run(sc, cfg, &pc.base, out);
-		stats->runs++;
+		counted(stats);
 		stats->steps += out->nr_steps;
 		if (out->failed)
 			return 1;
@@ -423,7 +430,7 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 		break;
 	case STRAT_REPLAY:
 		replay_schedule(sc, cfg, st->schedule, out);
-		stats->runs = 1;
+		counted(stats);
 		stats->steps = out->nr_steps;
 		found = out->failed;
 		break;

@@ -35,16 +35,16 @@ static const char *const counter_names[] = {
 	"cow_copies",
 };
 
-static void counter_values(int *v)
+static void counter_values(const struct mm_counters *c, int *v)
 {
-	v[0] = mm_counters.freed;
-	v[1] = mm_counters.freed_in_irq;
-	v[2] = mm_counters.left_on_lru;
-	v[3] = mm_counters.left_on_lru_task;
-	v[4] = mm_counters.reclaimed_zero_count;
-	v[5] = mm_counters.reclaimed_swap_cache;
-	v[6] = mm_counters.lru_del_in_irq;
-	v[7] = mm_counters.cow_copies;
+	v[0] = c->freed;
+	v[1] = c->freed_in_irq;
+	v[2] = c->left_on_lru;
+	v[3] = c->left_on_lru_task;
+	v[4] = c->reclaimed_zero_count;
+	v[5] = c->reclaimed_swap_cache;
+	v[6] = c->lru_del_in_irq;
+	v[7] = c->cow_copies;
 }
 
 #define NR_COUNTERS	(int)(sizeof(counter_names) / sizeof(counter_names[0]))
@@ -477,7 +477,8 @@ int main(int argc, char **argv)
 			replay_schedule(sc, &cfg, o.sched_min, &o.min_run);
 		}
 	}
-	counter_values(o.counters);
+	/* the first run of the first strategy: the default order, or the replay */
+	counter_values(&o.stats[0].first, o.counters);
 	if (json)
 		print_json(&o, &cfg, sc, trace);
 	else

@@ -92,6 +92,8 @@ void __free_pages_ok(struct page *page, unsigned int order)
 	if (PageActive(page))
 		BUG();
 
+	if (!page->free)
+		mm_check_unheld(page);
 	spin_lock_irqsave(&zone_lock, flags);
 	if (page->free) {
 		char who[96];
@@ -110,6 +112,7 @@ void __free_pages_ok(struct page *page, unsigned int order)
 	/* page->flags &= ~(PG_referenced|PG_dirty), done by the allocator */
 	page->flags &= ~(1UL << PG_referenced | 1UL << PG_dirty);
 	page->free = true;
+	page->was_active = false;
 	page->freed_by = sim.running;
 	free_list[nr_free++] = page;
 	mm_counters.freed++;

@@ -76,7 +76,8 @@ static int current_freed(void)
 /*
  * The zero-count hook, with its accounting checked: every page it frees
  * counts against nr_pages (shrink_caches and try_to_free_pages believe
- * what shrink_cache returns), and the scan stops when nr_pages reaches 0.
+ * what shrink_cache returns), and the scan stops when, and only when,
+ * nr_pages reaches 0.
  */
 static int zero_count_hook(struct page *page, int *nr_pages)
 {
@@ -95,6 +96,10 @@ static int zero_count_hook(struct page *page, int *nr_pages)
 		sim_fail(CHK_NR_PAGES, page, -1,
 			 "shrink_cache goes on scanning after nr_pages reached "
 			 "%d", *nr_pages);
+	else if (*nr_pages > 0 && stop)
+		sim_fail(CHK_NR_PAGES, page, -1,
+			 "shrink_cache stops scanning with %d page%s still wanted",
+			 *nr_pages, *nr_pages == 1 ? "" : "s");
 	return stop;
 }
 

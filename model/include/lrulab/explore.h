@@ -7,6 +7,7 @@
 #define LRULAB_EXPLORE_H
 
 #include <stdio.h>
+#include "lrulab/mm.h"
 #include "lrulab/sim.h"
 
 #define MAX_CHOICES	(SIM_MAX_CPUS * 2 + SIM_MAX_CTX)
@@ -70,6 +71,8 @@ struct explore_stats {
 	long steps;
 	double seconds;
 	int bound;			/* dfs: the least bound that failed, -1 */
+	/* the counters of the first run: the default order, or the replay */
+	struct mm_counters first;
 };
 
 enum strategy_kind { STRAT_DFS, STRAT_PCT, STRAT_REPLAY };

@@ -84,6 +84,8 @@ void model_put_page_nofree(struct page *page, const char *where);
 unsigned long lru_lock(const char *where);
 void lru_unlock(unsigned long flags, const char *where);
 void lru_rotate_inactive(struct page *page, const char *where);
+void activate_page(struct page *page);
+void mark_page_accessed(struct page *page);
 struct page *lru_inactive_tail(void);
 void __free_pages_ok(struct page *page, unsigned int order);
 
@@ -111,6 +113,8 @@ extern struct mm_counters mm_counters;
 void mm_reset(void);
 /* The quiescence checks: leaks, LRU membership, swap map consistency. */
 void mm_check_quiescent(void);
+/* A page on its way to the free list: nobody may still map, pin or cache it. */
+void mm_check_unheld(struct page *page);
 /* Walk both LRU lists; report corruption if they are inconsistent. */
 void mm_check_lru(const char *when);
 

@@ -66,6 +66,10 @@ class Lab:
     def bad_variants(self) -> list[Path]:
         return sorted((self.dir / "bad").glob("*.c"))
 
+    def good_variants(self) -> list[Path]:
+        """Correct rewrites: the reference's logic in other shapes."""
+        return sorted((self.dir / "good").glob("*.c"))
+
     @property
     def max_points(self) -> int:
         return sum(t.points for t in self.tests) + sum(q.points for q in self.questions)

@@ -2,8 +2,9 @@
 
 For each lab: the reference solution (markers stripped) and the answer key
 score full marks; every bad variant loses points on the test its first line
-names ("/* rejected by: TEST */"); the generated skeleton compiles and
-scores 0 on every code test.
+names ("/* rejected by: TEST */"); every correct rewrite in good/ scores
+full marks on the code tests; the generated skeleton compiles and scores 0
+on every code test.
 """
 import re
 import tempfile
@@ -62,6 +63,13 @@ def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
             f"{name}" + (f" (also fails: {', '.join(l for l in lost if l != name)})"
                          if len(lost) > 1 else "") +
             ("" if ok else f": it passed {name}"))
+    for good in lab.good_variants():
+        report = grade_lab(lab, good, None, f"labs/{lab.id}/good/{good.name}")
+        lost = [r.name for r in report.results if r.kind == "test" and r.score < r.max_score]
+        ok = not report.error and not lost
+        problems += not ok
+        say(f"{'ok  ' if ok else 'BAD '} {lab.id}: good/{good.name} keeps full marks" +
+            ("" if ok else f": {report.error or 'loses ' + ', '.join(lost)}"))
     if lab.has_code:
         skel = tmp / "skeleton.c"
         skel.write_text(make_skeleton(lab.solution.read_text(), lab.id))

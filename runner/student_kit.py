@@ -1,6 +1,7 @@
 """make student-kit: the tree a class gets, without what would give answers away.
 
-Leaves out each lab's solution.c, answer key and bad variants, and the
+Leaves out each lab's solution.c, answer key, bad variants and correct
+rewrites, and the
 project's own tests; puts in each lab's skeleton.c (what ./lab start
 copies) and the fix-0212 reference compiled, linked into one object per
 build flavour and stripped (model/ref/), which the model links when the
@@ -27,7 +28,7 @@ def tracked_files() -> list[Path]:
 
 def left_out(rel: Path) -> bool:
     parts = rel.parts
-    if parts[0] == "labs" and (rel.name in LEFT_OUT_NAMES or "bad" in parts[2:3]):
+    if parts[0] == "labs" and (rel.name in LEFT_OUT_NAMES or parts[2:3] in (("bad",), ("good",))):
         return True
     if parts[:2] == ("kernel-tree-patches", "reference"):
         return True             # the whole fix, for instructors

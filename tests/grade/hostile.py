@@ -81,7 +81,7 @@ def honest(root: Path) -> dict[str, dict]:
     return {
         "honest-full": {"total": 200, "labs": {L3: {"score": 100, "verdict": "graded"},
                                                "01-race-0207": {"score": 100}}},
-        "honest-partial": {"total": 110, "labs": {L3: {"score": 80, "verdict": "graded"},
+        "honest-partial": {"total": 105, "labs": {L3: {"score": 75, "verdict": "graded"},
                                                   "01-race-0207": {"score": 30}}},
         "honest-zero": {"total": 0, "labs": {L3: {"score": 0, "verdict": "graded"}}},
         "honest-tgz": {"total": 100, "labs": {L3: {"score": 100, "verdict": "graded"}}},

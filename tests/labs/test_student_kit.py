@@ -17,7 +17,7 @@ class StudentKit(unittest.TestCase):
             names = {p.name for p in files}
             self.assertNotIn("solution.c", names)
             self.assertNotIn("answers.txt", names)
-            self.assertFalse([p for p in files if "bad" in p.parts], files)
+            self.assertFalse([p for p in files if "bad" in p.parts or "good" in p.parts], files)
             self.assertFalse([p for p in files if "reference" in p.parts])
             for p in files:
                 if p.suffix in (".c", ".h", ".json", ".md"):

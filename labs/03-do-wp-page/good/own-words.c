@@ -1,3 +1,4 @@
+/* right: the reference logic in other words */
 /* The 12 Feb logic written differently from the reference. */
 #include "lab.h"
 

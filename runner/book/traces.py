@@ -5,7 +5,7 @@ per step (`  12 | unpin: __free_pages_ok PageLocked(p0) = 0 |`).  Most steps are
 halves, checks and lock traffic; the table keeps the steps that change or decide the
 state of one page (its count, PG_lru, PG_locked), the locks around them and the
 interrupts, and says how many steps it skipped in between.  Columns: step, one per CPU,
-count, PG_lru, PG_locked after the step.  Key steps (the count reaching 0, PG_lru
+then count, PG_lru, PG_locked after the step (a state the run never changes is left out).  Key steps (the count reaching 0, PG_lru
 cleared, the page put on the free list, the step the checker stopped at) are marked.
 """
 import re
@@ -106,7 +106,8 @@ def rows(run: Run) -> list[Row]:
         if not keep:
             skipped += 1
             continue
-        out.append(Row(step, lane, f"{ctx}: {func} {op}", count, lru, locked, key, skipped))
+        where = "irq: " if ctx.startswith("irq") else ""
+        out.append(Row(step, lane, f"{where}{func} {op}", count, lru, locked, key, skipped))
         skipped = 0
     return out
 
@@ -120,15 +121,26 @@ def markdown(text: str, caption: str) -> str:
     run = parse(text)
     table = rows(run)
     lanes = max(run.lanes, 1)
-    head = "| step | " + " | ".join(f"CPU{i}" for i in range(lanes)) + " | count | PG_lru | PG_locked |"
-    rule = "|--:|" + "---|" * lanes + ":-:|:-:|:-:|"
+    # a state column the run never changes says nothing: leave it out
+    states = [(name, attr) for name, attr in (("count", "count"), ("PG_lru", "lru"),
+                                              ("PG_locked", "locked"))
+              if len({getattr(r, attr) for r in table} - {"?"}) > 1]
+    tasks = {}
+    for _, lane, ctx, _, _ in run.steps:
+        if not ctx.startswith("irq") and ctx not in tasks.setdefault(lane, []):
+            tasks[lane].append(ctx)
+    names = [f"CPU{i}: {', '.join(tasks.get(i, [])) or 'idle'}" for i in range(lanes)]
+    head = ("| step | " + " | ".join(names) + " | "
+            + " | ".join(name for name, _ in states) + " |")
+    rule = "|--:|" + "---|" * lanes + ":-:|" * len(states)
     lines = [head, rule]
     for r in table:
         cells = ["" for _ in range(lanes)]
         mark = "**★**" if r.key else ""
         cells[r.lane] = f"{mark} {_cell(r.text)}".strip()
         step = f"{r.step}" + (f" (+{r.skipped})" if r.skipped else "")
-        lines.append(f"| {step} | " + " | ".join(cells) + f" | {r.count} | {r.lru} | {r.locked} |")
+        lines.append(f"| {step} | " + " | ".join(cells) + " | "
+                     + " | ".join(getattr(r, attr) for _, attr in states) + " |")
     info = [h for h in run.header if h.startswith(("FAILURE", "minimized schedule", "preemptions"))]
     intro = "".join(f"`{h}`\\\n" for h in info).rstrip("\\\n")
     note = (f"Steps are the model's; *(+n)* says how many steps before this one the table leaves "

@@ -42,6 +42,7 @@ function next() {
     .then(() => {
       imgs.forEach(im => out.push({page: pages[i], kind: 'img', src: im.getAttribute('src'),
         width: im.getBoundingClientRect().width, id: im.id,
+        top: im.getBoundingClientRect().top + f.contentWindow.scrollY,
         bottom: im.getBoundingClientRect().bottom + f.contentWindow.scrollY,
         link: im.parentElement.tagName === 'A' ? im.parentElement.getAttribute('href') : null}));
       d.querySelectorAll('pre').forEach(p => out.push({page: pages[i], kind: 'pre',
@@ -54,6 +55,14 @@ function next() {
   f.src = pages[i]; document.body.appendChild(f);
 }
 next();
+</script></body></html>"""
+
+
+# A page shown in a 1280 x 1200 frame, scrolled so that a figure is in view: what a
+# reader sees after following a link to it, sidebar included.
+FRAME = """<!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="%s"
+style="border:0;width:1280px;height:1200px"></iframe><script>
+document.getElementById('f').onload = function () { this.contentWindow.scrollTo(0, %d); };
 </script></body></html>"""
 
 
@@ -112,10 +121,18 @@ class InTheBrowser(unittest.TestCase):
             raise AssertionError(f"the probe page reported nothing: {r.stderr[-400:]}")
         return json.loads(html.unescape(m.group(1)))
 
-    def shot(self, url: str, name: str, height: int = 1400) -> bytes:
+    def shot(self, url: str, name: str, scroll: int | None = None) -> bytes:
         png = self.tmp / f"{name}.png"
-        subprocess.run([BROWSER, *CHROME, f"--window-size=1280,{height}", f"--screenshot={png}",
-                        self.base + url], capture_output=True, timeout=90)
+        if scroll is not None:
+            frame = f"zz-frame-{name}.html"
+            (self.site / frame).write_text(FRAME % (url, scroll), encoding="utf-8")
+            url = frame
+        try:
+            subprocess.run([BROWSER, *CHROME, "--window-size=1280,1200", "--virtual-time-budget=5000",
+                            f"--screenshot={png}", self.base + url], capture_output=True, timeout=90)
+        finally:
+            if scroll is not None:
+                (self.site / url).unlink()
         self.assertTrue(png.is_file(), f"no screenshot of {url}")
         if self.keep:
             self.keep.mkdir(parents=True, exist_ok=True)
@@ -130,9 +147,9 @@ class InTheBrowser(unittest.TestCase):
         self.assert_not_blank(self.shot("index.html", "index"), "index.html")
         figures = [m for m in self.measured if m["kind"] == "img"]
         self.assertGreaterEqual(len(figures), 6)
-        for m in figures:        # the page from its top down to below the figure
-            height = min(int(m["bottom"]) + 250, 9000)
-            self.assert_not_blank(self.shot(m["page"], f"{m['page'][:-5]}--{m['id']}", height),
+        for m in figures:        # scrolled so that the figure and its caption are in view
+            scroll = max(0, int(m["bottom"]) - 1000)
+            self.assert_not_blank(self.shot(m["page"], f"{m['page'][:-5]}--{m['id']}", scroll),
                                   f"{m['page']} {m['id']}")
 
     def test_figures_are_served_and_link_to_their_svg(self):

@@ -169,6 +169,7 @@ def build(root: pathlib.Path, out: pathlib.Path, chapters=None, labs=None,
             continue
         shutil.copy(asset, html_dir / "assets" / asset.name)
 
+    # figures drawn as images, and the full timelines the model-run tables link to
     used = [name for p in pages for scheme, name in p.figures if figures.exists(name)]
     with cf.ThreadPoolExecutor(max_workers=8) as pool:
         figs = [pool.submit(render_svg, figures.dot_text(n), html_dir / "figures" / f"{n}.svg", n)

@@ -36,13 +36,14 @@ class Figures:
     def exists(self, name: str) -> bool:
         return name in GENERATED_HERE or self.source(name) is not None
 
-    def model_run(self, name: str, caption: str):
-        """Markdown of a model run as a table, or None while the model has not made it."""
+    def model_run(self, name: str, caption: str, link: bool = True):
+        """Markdown of a model run as a table, or None while the model has not made it.
+        link: add a link to the full timeline (the site has the SVG; EPUB and PDF not)."""
         report = self.root / "build" / "figures" / f"{name}.txt"
         if not report.is_file():
             return None
         table = traces.markdown(report.read_text(encoding="utf-8"), caption)
-        if self.source(name) is not None:
+        if link and self.source(name) is not None:
             table += (f"\n[The model's full timeline of this run (SVG)](figures/{name}.svg)"
                       f"{{.full-timeline}}\n")
         return table

@@ -135,7 +135,7 @@ def mark_wide_code(text: str) -> str:
             opening, body = i, []
         elif opening is not None:
             if line.strip().startswith(FENCE.match(lines[opening]).group(1)[0] * 3):
-                cls = width_class(max((len(b.rstrip()) for b in body), default=0))
+                cls = width_class(max((len(b.rstrip().expandtabs(8)) for b in body), default=0))
                 if cls:
                     lines[opening] = _fence_with_class(lines[opening], cls)
                 opening = None
@@ -165,7 +165,7 @@ class Book:
         self.labs_meta = labs_meta            # lab key -> searchable text (hooks, README)
         self.figure_exists = figure_exists    # name -> bool
         self.generated = set(generated_figures)
-        self.model_run = model_run or (lambda name, caption: None)   # -> Markdown or None
+        self.model_run = model_run or (lambda name, caption, link: None)   # -> Markdown or None
         self.labels: dict[str, Label] = {}
         self.cited: dict[str, list] = {}      # Message-ID -> [(Page, note number)]
 
@@ -341,7 +341,7 @@ class Book:
         label = self.labels[f"fig:{name}"]
         caption = self._render_line(page, caption, where, single)
         if scheme == "run":
-            table = self.model_run(name, f"**Figure {label.number}.** {caption}")
+            table = self.model_run(name, f"**Figure {label.number}.** {caption}", not single)
             if table is not None:
                 return f"::: {{.model-run #{label.anchor}}}\n{table}\n:::"
         elif self.figure_exists(name):

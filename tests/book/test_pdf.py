@@ -86,7 +86,8 @@ class PdfFromItself(unittest.TestCase):
         printed = (self.out / "print.html").read_text(encoding="utf-8")
         blocks = re.findall(r"<pre[^>]*>(.*?)</pre>", printed, re.S)
         lines = [html.unescape(re.sub(r"<[^>]+>", "", l)) for b in blocks for l in b.split("\n")]
-        wide = sorted({l.rstrip() for l in lines if len(l.rstrip()) > 95}, key=len)
+        wide = sorted({l.rstrip() for l in lines if len(l.rstrip().expandtabs(8)) > 95},
+                      key=lambda l: len(l.expandtabs(8)))
         self.assertTrue(wide, "the book has no code line over 95 columns to check")
         pdf_lines = {squash(l.text) for p in self.pdf.pages for l in p.lines}
         for line in wide[-5:]:

@@ -7,7 +7,7 @@
 BOOK_OUT ?= build/book
 BOOK_PORT ?= 8000
 
-.PHONY: book book-check book-links book-deps book-test serve
+.PHONY: book book-check book-links book-deps book-test book-shots serve
 
 ## book: render the HTML site, the EPUB and the PDF into build/book/
 book:
@@ -32,3 +32,8 @@ book-test:
 ## serve: serve build/book/html on 127.0.0.1 (builds it first if missing)
 serve: $(if $(wildcard $(BOOK_OUT)/html/index.html),,book)
 	python3 -m runner.book serve --dir $(BOOK_OUT)/html --port $(BOOK_PORT)
+
+## book-shots: headless-Chromium screenshots of the front page and of every figure in view,
+## kept in build/book/shots/ for a person to look at (the browser test takes them)
+book-shots:
+	BOOK_SHOTS=$(BOOK_OUT)/shots python3 -m tests test_browser

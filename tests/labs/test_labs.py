@@ -151,7 +151,7 @@ class StaticCheck(unittest.TestCase):
         from runner.model import stage as model_stage
         test = labs.load("03-do-wp-page").tests[0]
         forged = {"schema": "lrulab.lrusim.result", "version": 1, "variant": "student",
-                  "scenario": test.scenario, "failure": None, "counters": {},
+                  "scenario": test.scenario, "instance": 0, "failure": None, "counters": {},
                   "strategies": [{"strategy": "dfs:0"}]}
         import json
         with tempfile.TemporaryDirectory() as tmp:

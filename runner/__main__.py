@@ -135,10 +135,14 @@ def cmd_boot(args: argparse.Namespace) -> int:
 
 
 def cmd_build_labs(args: argparse.Namespace) -> int:
-    """make labs: each solution passes the static check; skeletons into build/."""
-    from runner import static_check
+    """make labs: each solution passes the static check, each handout's grading
+    table agrees with lab.json; skeletons into build/."""
+    from runner import handout, static_check
     from runner.skeleton import make_skeleton
     for lab in labs.all_labs():
+        if handout.stale(lab):
+            raise LabError(f"labs/{lab.id}/README.md: its grading table disagrees with "
+                           "lab.json; run ./lab tables")
         if not lab.has_code:
             continue
         out = labs.BUILD / "skeletons" / lab.id
@@ -151,6 +155,15 @@ def cmd_build_labs(args: argparse.Namespace) -> int:
                 raise LabError(str(e)) from None
             (out / "lab.c").write_text(make_skeleton(lab.solution.read_text(), lab.id))
         print(f"  LAB     {lab.id}")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Rewrite each handout's grading table from its lab.json."""
+    from runner import handout
+    for lab in labs.all_labs():
+        if handout.write(lab):
+            print(f"wrote labs/{lab.id}/README.md (its grading table)")
     return 0
 
 
@@ -189,6 +202,8 @@ def main(argv: list[str]) -> int:
     p.set_defaults(fn=cmd_test)
     sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
                    ).set_defaults(fn=cmd_build_labs)
+    sub.add_parser("tables", help="instructor: rewrite the handouts' grading tables "
+                   "from lab.json").set_defaults(fn=cmd_tables)
     p = sub.add_parser("boot", help="boot the kernel stage and watch it live")
     p.add_argument("--variant", help="fix-0212 (default), vanilla-pre9 or flawed-0207")
     p.add_argument("--file", help="your lab.c instead of a variant")

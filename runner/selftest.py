@@ -111,6 +111,10 @@ def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
 
 
 def check_all(quiet: bool = False, only: str | None = None) -> int:
+    if not any(lab.has_code and lab.solution.exists() for lab in labs.all_labs()):
+        raise labs.LabError("./lab check is the instructors' self-test and needs the labs' "
+                            "solutions, which this tree (a student kit?) does not have; "
+                            "./lab test ID grades your work")
     wanted = set(only.split(",")) if only else None
     problems = 0
     say = (lambda s: None) if quiet else print

@@ -12,13 +12,18 @@ CFLAGS_FAST := $(WARN) $(INC) -O2 -g
 CFLAGS_SAN  := $(WARN) $(INC) -O1 -g $(SAN)
 
 MODEL_SRC := $(wildcard model/src/*.c)
-LAB_SOLUTIONS := $(sort $(wildcard labs/*/solution.c))
+# fix-0212 is the patch as posted: lab 05's solution (with the barrier) is
+# its own variant, fix-0212-rmb, its hooks renamed
+RMB_SOLUTION := labs/05-barrier/solution.c
+LAB_SOLUTIONS := $(filter-out $(RMB_SOLUTION),$(sort $(wildcard labs/*/solution.c)))
 LIB_SRC   := $(filter-out model/src/main.c model/src/nolab.c,$(MODEL_SRC))
 
 # fix-0212 comes from the labs' solutions; a student kit ships them compiled
 ifneq ($(LAB_SOLUTIONS),)
-REF_FAST := $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS))
-REF_SAN  := $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS))
+REF_FAST := $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS) \
+	$(wildcard $(RMB_SOLUTION)))
+REF_SAN  := $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS) \
+	$(wildcard $(RMB_SOLUTION)))
 else
 REF_FAST := $(wildcard model/ref/fast-ref.o)
 REF_SAN  := $(wildcard model/ref/san-ref.o)
@@ -65,6 +70,14 @@ $(BUILD)/model/san/%.o: model/src/%.c $(HEADERS)
 	@echo "  CC      $@"
 	@$(CC) $(CFLAGS_SAN) -c $< -o $@
 # fix-0212 is compiled from the labs' reference solutions
+RMB_RENAME := -Dlab_free_pages_ok_lru=rmb_free_pages_ok_lru \
+	-Dlab_shrink_cache_zero_count=rmb_shrink_cache_zero_count
+$(BUILD)/model/fast/ref-05-barrier.o: $(RMB_SOLUTION) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_FAST) $(RMB_RENAME) -c $< -o $@
+$(BUILD)/model/san/ref-05-barrier.o: $(RMB_SOLUTION) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) $(RMB_RENAME) -c $< -o $@
 $(BUILD)/model/fast/ref-%.o: labs/%/solution.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_FAST) -c $< -o $@

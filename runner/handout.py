@@ -38,7 +38,8 @@ def table(lab: Lab) -> str:
         for t in lab.tests:
             what = t.what + (f"; and {', '.join(f'`{k}` {v}' for k, v in t.counters.items())}"
                              if t.counters else "")
-            rows.append(f"| {t.name} | {t.points} | `{t.scenario}` | "
+            rows.append(f"| {t.name} | {t.points} | `{t.scenario}`"
+                        f"{'' if t.memory == 'sc' else f' ({t.memory} memory)'} | "
                         f"{_explored(t.strategies)} | {_checkers(t.check)} | {what} |")
         rows.append("")
     if lab.questions:
@@ -46,7 +47,8 @@ def table(lab: Lab) -> str:
                  "|---|---|---|---|---|---|"]
         for q in lab.questions:
             rows.append(f"| {q.id} | {q.points} | {q.kind} | `{q.variant}` | "
-                        f"`{q.scenario}`{' (UP)' if q.up else ''} | {q.text} |")
+                        f"`{q.scenario}`{' (UP)' if q.up else ''}"
+                        f"{'' if q.memory == 'sc' else f' ({q.memory} memory)'} | {q.text} |")
         rows.append("")
     code = sum(t.points for t in lab.tests)
     asked = sum(q.points for q in lab.questions)

@@ -30,6 +30,7 @@ class Test:
     # hints by failure: "CHECKER@HOOK", "CHECKER", "@HOOK" or "counters"
     hints: dict[str, str] = field(default_factory=dict)
     what: str = ""       # what it checks, for the handout's table
+    memory: str = "sc"   # lrusim --memory: sc, tso or weak
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Question:
     compute: dict[str, str] = field(default_factory=dict)   # number
     cpus: int = 2
     up: bool = False
+    memory: str = "sc"
 
 
 @dataclass
@@ -82,6 +84,13 @@ def _need(obj: dict, key: str, kind: type, where: str):
     return obj[key]
 
 
+def _memory(obj: dict, where: str) -> str:
+    memory = obj.get("memory", "sc")
+    if memory not in ("sc", "tso", "weak"):
+        raise LabError(f"{where}: memory must be \"sc\", \"tso\" or \"weak\"")
+    return memory
+
+
 def load(lab_id: str) -> Lab:
     path = LABS_DIR / lab_id / "lab.json"
     if not path.is_file():
@@ -106,7 +115,8 @@ def load(lab_id: str) -> Lab:
             strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
             cpus=t.get("cpus", 2), up=t.get("up", False),
             counters=t.get("counters", {}), hint=t.get("hint", ""),
-            hints=t.get("hints", {}), what=t.get("what", "")))
+            hints=t.get("hints", {}), what=t.get("what", ""),
+            memory=_memory(t, tw)))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"
@@ -118,7 +128,8 @@ def load(lab_id: str) -> Lab:
             kind=kind, text=_need(q, "text", str, qw),
             variant=_need(q, "variant", str, qw), scenario=_need(q, "scenario", str, qw),
             check=q.get("check", ""), counters=q.get("counters", {}),
-            compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False)))
+            compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False),
+            memory=_memory(q, qw)))
     return Lab(id=lab_id, title=_need(data, "title", str, where), hooks=hooks,
                tests=tests, questions=questions, dir=path.parent)
 

@@ -42,7 +42,7 @@ def unanswerable(lab: labs.Lab, q: labs.Question) -> list[int]:
         elif q.check:
             binary, variant = questions.question_binary(lab, q)
             out = lrusim.run(binary, variant, q.scenario, "dfs:5", q.check, q.cpus, q.up,
-                             instance=n)
+                             instance=n, memory=q.memory)
             if not out.failure or out.failure.checker != q.check:
                 bad.append(n)
     return bad

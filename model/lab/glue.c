@@ -181,6 +181,13 @@ void Z_envZ_lab_bug(ENV, u32 line)
 	model_bug("lab.c", (int)line, where());
 }
 
+void Z_envZ_lab_barrier(ENV, u32 kind)
+{
+	if (kind > 2)
+		lab_oops("barrier kind %u", kind);
+	model_barrier((int)kind, where());
+}
+
 void Z_envZ_lab_spin_lock(ENV, u32 lock)
 {
 	model_spin_lock(lock_of(lock, "spin_lock"), where());

@@ -18,6 +18,19 @@
 
 /* --- schedule text ----------------------------------------------------- */
 
+/*
+ * A default value choice (the newest store) goes unwritten, unless a later
+ * choice of the same step is not the default: a replay gives a ~K token to
+ * the first load that has a choice, so the ones before it must say ~0.
+ */
+static bool default_must_show(const struct run_result *r, int i)
+{
+	for (i++; i < r->nr_steps && r->steps[i].chosen.kind == CH_VALUE; i++)
+		if (r->steps[i].chosen.cpu)
+			return true;
+	return false;
+}
+
 int schedule_format(const struct run_result *r, char *buf, size_t len)
 {
 	size_t off = 0;
@@ -28,20 +41,40 @@ int schedule_format(const struct run_result *r, char *buf, size_t len)
 		const struct choice *c = &r->steps[i].chosen;
 		int n = 1;
 
+		if (c->kind == CH_VALUE) {	/* the newest store is the default */
+			if (c->cpu || default_must_show(r, i))
+				off += snprintf(buf + off, off < len ? len - off : 0,
+						"%s~%d", off ? " " : "", c->cpu);
+			i++;
+			continue;
+		}
 		if (c->kind == CH_IRQ) {
 			off += snprintf(buf + off, off < len ? len - off : 0,
 					"%si%d", off ? " " : "", c->cpu);
 			i++;
 			continue;
 		}
-		while (i + n < r->nr_steps &&
-		       r->steps[i + n].chosen.kind == CH_RUN &&
-		       r->steps[i + n].chosen.cpu == c->cpu)
+		/* a run of one cpu's steps, over default value choices */
+		int j = i + 1;
+
+		while (j < r->nr_steps) {
+			const struct choice *d = &r->steps[j].chosen;
+
+			if (d->kind == CH_VALUE && !d->cpu && !default_must_show(r, j)) {
+				j++;
+				continue;
+			}
+			if (d->kind == CH_VALUE)
+				break;
+			if (d->kind != CH_RUN || d->cpu != c->cpu)
+				break;
 			n++;
+			j++;
+		}
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				n > 1 ? "%s%d*%d" : "%s%d", off ? " " : "",
 				c->cpu, n);
-		i += n;
+		i = j;
 	}
 	return off < len ? 0 : -1;
 }
@@ -63,6 +96,24 @@ int schedule_parse(const char *text, struct choice *out, int *counts, int max,
 		}
 		if (*p == '#')		/* comment to end of line */
 			break;
+		if (*p == '~') {	/* a weak load reads the K-th older store */
+			p++;
+			if (!isdigit((unsigned char)*p))
+				goto bad;
+			cpu = strtol(p, &end, 10);
+			p = end;
+			if (cpu < 0 || cpu > 64 || (*p && !isspace((unsigned char)*p) &&
+						     *p != ',' && *p != '#'))
+				goto bad;
+			if (n >= max) {
+				snprintf(err, errlen, "schedule too long (more than %d "
+					 "tokens)", max);
+				return -1;
+			}
+			out[n] = (struct choice){ CH_VALUE, (int)cpu, -1 };
+			counts[n++] = 1;
+			continue;
+		}
 		if (*p == 'i') {
 			irq = true;
 			p++;
@@ -93,7 +144,7 @@ int schedule_parse(const char *text, struct choice *out, int *counts, int max,
 	return n;
 bad:
 	snprintf(err, errlen, "bad schedule token at \"%.12s\": write CPU, "
-		 "CPU*STEPS or iCPU (e.g. \"0*5 1*3 i1 1\")", p);
+		 "CPU*STEPS, iCPU or ~K (e.g. \"0*5 1*3 i1 1 ~1\")", p);
 	return -1;
 }
 
@@ -113,11 +164,29 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 {
 	struct replay_chooser *rc = (struct replay_chooser *)self;
 
+	if (!opts) {			/* a value choice: a ~K token, if next */
+		if (rc->cur < rc->nr_tok && rc->tok[rc->cur].kind == CH_VALUE &&
+		    rc->used == 0) {
+			int k = rc->tok[rc->cur++].cpu;
+
+			if (k < n)
+				return k;
+			if (rc->diverged_at < 0)
+				rc->diverged_at = rc->step;
+		}
+		return 0;
+	}
 	rc->step++;
 	while (rc->cur < rc->nr_tok) {
 		const struct choice *t = &rc->tok[rc->cur];
 		int i;
 
+		if (t->kind == CH_VALUE) {	/* no weak load where it was asked */
+			if (rc->diverged_at < 0)
+				rc->diverged_at = rc->step;
+			rc->cur++;
+			continue;
+		}
 		for (i = 0; i < n; i++)
 			if (opts[i].kind == t->kind && opts[i].cpu == t->cpu)
 				break;
@@ -183,6 +252,10 @@ static int pct_choose(struct chooser *self, const struct choice *opts, int n,
 {
 	struct pct_chooser *pc = (struct pct_chooser *)self;
 	int i, best = -1;
+
+	if (!opts)		/* a weak load: an older store one time in four */
+		return rng_next(&pc->rng) % 4 ? 0 :
+			1 + (int)(rng_next(&pc->rng) % (unsigned long long)(n - 1));
 
 	(void)dflt;
 	for (i = 0; i < n; i++)
@@ -260,6 +333,7 @@ static bool format_tokens(const struct choice *tok, const int *count, int n,
 			continue;
 		off += snprintf(buf + off, off < len ? len - off : 0,
 				tok[j].kind == CH_IRQ ? "%si%d" :
+				tok[j].kind == CH_VALUE ? "%s~%d" :
 				count[j] > 1 ? "%s%d*%d" : "%s%d",
 				off ? " " : "", tok[j].cpu, count[j]);
 	}

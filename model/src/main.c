@@ -18,6 +18,7 @@
 #include "lrulab/explore.h"
 #include "lrulab/json.h"
 #include "lrulab/mm.h"
+#include "lrulab/weak.h"
 
 #define SCHED_LEN	16384
 #define MAX_STRATEGIES	8
@@ -32,7 +33,7 @@ static void usage_error(const char *arg, const char *why)
 static const char *const counter_names[] = {
 	"freed", "freed_in_irq", "left_on_lru", "left_on_lru_task",
 	"reclaimed_zero_count", "reclaimed_swap_cache", "lru_del_in_irq",
-	"cow_copies", "scanned",
+	"cow_copies", "scanned", "barriers_rmb", "barriers_wmb", "barriers_mb",
 };
 
 static void counter_values(const struct mm_counters *c, int *v)
@@ -46,6 +47,9 @@ static void counter_values(const struct mm_counters *c, int *v)
 	v[6] = c->lru_del_in_irq;
 	v[7] = c->cow_copies;
 	v[8] = c->scanned;
+	v[9] = c->barriers_rmb;
+	v[10] = c->barriers_wmb;
+	v[11] = c->barriers_mb;
 }
 
 #define NR_COUNTERS	(int)(sizeof(counter_names) / sizeof(counter_names[0]))
@@ -204,6 +208,8 @@ static void print_text(const struct outcome *o, const struct sim_config *cfg,
 	printf("variant %s, scenario %s, %d cpu%s%s", variant->name, sc->name,
 	       cfg->nr_cpus, cfg->nr_cpus > 1 ? "s" : "",
 	       cfg->up ? " (UP kernel)" : "");
+	if (memory_mode != MEMORY_SC)
+		printf(", %s memory", memory_mode_names[memory_mode]);
 	if (instance.number)
 		printf(", instance %d (%d pages ahead, %d and %d touched first%s)",
 		       instance.number, instance.pad, instance.lead[0],
@@ -283,6 +289,7 @@ static void json_trace(struct json *j, const char *key)
 		json_long(j, "after", ev->after);
 		json_string(j, "hook", ev->hook);
 		json_bool(j, "opaque", ev->opaque);
+		json_long(j, "stale", ev->stale);
 		json_end(j);
 	}
 	json_end(j);
@@ -314,6 +321,8 @@ static void print_json(const struct outcome *o, const struct sim_config *cfg,
 	json_string(&j, "variant", variant->name);
 	json_string(&j, "scenario", sc->name);
 	json_long(&j, "instance", instance.number);
+	json_string(&j, "memory", memory_mode_names[memory_mode]);
+	json_string(&j, "memory", memory_mode_names[memory_mode]);
 	json_long(&j, "cpus", cfg->nr_cpus);
 	json_bool(&j, "up", cfg->up);
 	json_array(&j, "checkers");
@@ -379,6 +388,7 @@ int main(int argc, char **argv)
 		{ "trace", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "instance", required_argument, NULL, 'I' },
+		{ "memory", required_argument, NULL, 'M' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -432,6 +442,14 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'M':
+			for (i = 0; i < 3; i++)
+				if (!strcmp(optarg, memory_mode_names[i]))
+					break;
+			if (i == 3)
+				usage_error("--memory", "sc, tso or weak");
+			memory_mode = (enum memory_mode)i;
+			break;
 		case 'I': {
 			char *end;
 			long n = strtol(optarg, &end, 10);
@@ -449,7 +467,7 @@ int main(int argc, char **argv)
 			       "[--up] [--check LIST]\n              [--strategy "
 			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]... "
 			       "[--dot FILE] [--counters] [--trace] [--json]\n"
-			       "              [--instance N]\n"
+			       "              [--instance N] [--memory sc|tso|weak]\n"
 			       "       lrusim --list [--json]\n");
 			return 0;
 		default:

@@ -8,6 +8,7 @@
 
 #include "lrulab/mm.h"
 #include "lrulab/sim.h"
+#include "lrulab/weak.h"
 
 struct page mem_map[NR_PAGES];
 spinlock_t zone_lock = SPIN_LOCK_UNLOCKED("zone->lock");
@@ -44,6 +45,7 @@ struct page *alloc_page(void)
 		page = free_list[--nr_free];
 		page->free = false;
 		page->count.counter = 1;
+		weak_store(page, WEAK_COUNT, 1);
 		/* rmqueue's BUG checks: a free page must be clean */
 		if (page->flags & (1UL << PG_lru | 1UL << PG_active |
 				   1UL << PG_locked))
@@ -111,6 +113,7 @@ void __free_pages_ok(struct page *page, unsigned int order)
 	}
 	/* page->flags &= ~(PG_referenced|PG_dirty), done by the allocator */
 	page->flags &= ~(1UL << PG_referenced | 1UL << PG_dirty);
+	weak_store(page, WEAK_FLAGS, (long)page->flags);
 	page->free = true;
 	page->was_active = false;
 	page->freed_by = sim.running;

@@ -10,6 +10,7 @@
 
 #include "lrulab/mm.h"
 #include "lrulab/sim.h"
+#include "lrulab/weak.h"
 
 static void check_alive(struct page *page, const char *what, const char *where)
 {
@@ -24,7 +25,7 @@ int model_page_count(struct page *page, const char *where)
 	int v;
 
 	sim_yield("page_count", where, page, NULL);
-	v = page->count.counter;
+	v = (int)weak_load(page, WEAK_COUNT, page->count.counter);	/* a plain load */
 	sim_trace_result(v, v);
 	return v;
 }
@@ -35,7 +36,8 @@ void model_get_page(struct page *page, const char *where)
 
 	sim_yield("get_page", where, page, NULL);
 	check_alive(page, "get_page", where);
-	v = page->count.counter++;
+	v = page->count.counter++;		/* atomic_inc: unordered */
+	weak_rmw(page, WEAK_COUNT, v + 1);
 	sim_trace_result(v, v + 1);
 }
 
@@ -53,7 +55,11 @@ int model_put_page_testzero(struct page *page, const char *where)
 			 page->id, where, v);
 		return 0;
 	}
+	/* atomic_dec_and_test: value-returning, so a full barrier */
+	weak_barrier(BARRIER_MB);
 	page->count.counter = v - 1;
+	weak_rmw(page, WEAK_COUNT, v - 1);
+	weak_barrier(BARRIER_MB);
 	sim_trace_result(v, v - 1);
 	return v == 1;
 }
@@ -65,7 +71,10 @@ int model_get_page_testone(struct page *page, const char *where)
 
 	sim_yield("get_page_testone", where, page, NULL);
 	check_alive(page, "get_page_testone", where);
+	weak_barrier(BARRIER_MB);		/* value-returning */
 	v = page->count.counter++;
+	weak_rmw(page, WEAK_COUNT, v + 1);
+	weak_barrier(BARRIER_MB);
 	sim_trace_result(v, v + 1);
 	return v == 0;
 }
@@ -77,7 +86,8 @@ void model_put_page_nofree(struct page *page, const char *where)
 
 	sim_yield("__put_page", where, page, NULL);
 	check_alive(page, "__put_page", where);
-	v = page->count.counter--;
+	v = page->count.counter--;		/* atomic_dec: unordered */
+	weak_rmw(page, WEAK_COUNT, v - 1);
 	sim_trace_result(v, v - 1);
 }
 
@@ -85,7 +95,8 @@ void model_set_page_count(struct page *page, int v, const char *where)
 {
 	sim_yield("set_page_count", where, page, NULL);
 	sim_trace_result(page->count.counter, v);
-	page->count.counter = v;
+	page->count.counter = v;		/* atomic_set: a plain store */
+	weak_store(page, WEAK_COUNT, v);
 }
 
 int model_test_bit(int nr, struct page *page, const char *where)
@@ -99,7 +110,7 @@ int model_test_bit(int nr, struct page *page, const char *where)
 	int v;
 
 	sim_yield(names[nr] ? names[nr] : "test_bit", where, page, NULL);
-	v = !!(page->flags & (1UL << nr));
+	v = !!(weak_load(page, WEAK_FLAGS, (long)page->flags) & (1L << nr));	/* plain */
 	sim_trace_result(v, v);
 	return v;
 }
@@ -121,46 +132,56 @@ static const char *bit_op_name(int nr, int set, int test)
 	return set ? "set_bit" : "clear_bit";
 }
 
-static int change_bit(int nr, struct page *page, int set, int test,
+/* @ordered: test_and_set/clear_bit (value-returning: full barriers) */
+static int change_bit(int nr, struct page *page, int set, int test, bool ordered,
 		      const char *where)
 {
 	int old;
 
 	sim_yield(bit_op_name(nr, set, test), where, page, NULL);
 	check_alive(page, bit_op_name(nr, set, test), where);
+	if (ordered)
+		weak_barrier(BARRIER_MB);
 	old = !!(page->flags & (1UL << nr));
 	if (set)
 		page->flags |= 1UL << nr;
 	else
 		page->flags &= ~(1UL << nr);
+	weak_rmw(page, WEAK_FLAGS, (long)page->flags);
+	if (ordered)
+		weak_barrier(BARRIER_MB);
 	sim_trace_result(old, set);
 	return old;
 }
 
 void model_set_bit(int nr, struct page *page, const char *where)
 {
-	change_bit(nr, page, 1, 0, where);
+	change_bit(nr, page, 1, 0, false, where);
 }
 
 void model_clear_bit(int nr, struct page *page, const char *where)
 {
-	change_bit(nr, page, 0, 0, where);
+	change_bit(nr, page, 0, 0, false, where);
 }
 
 int model_test_and_set_bit(int nr, struct page *page, const char *where)
 {
-	return change_bit(nr, page, 1, 1, where);
+	return change_bit(nr, page, 1, 1, true, where);
 }
 
 int model_test_and_clear_bit(int nr, struct page *page, const char *where)
 {
-	return change_bit(nr, page, 0, 1, where);
+	return change_bit(nr, page, 0, 1, true, where);
 }
 
-/* include/linux/pagemap.h UnlockPage(): clear PG_locked (no waiters here) */
+/*
+ * include/linux/pagemap.h UnlockPage(), 2.4.17 mm/filemap.c unlock_page():
+ * smp_mb__before_clear_bit, test_and_clear_bit(PG_locked), BUG if it was
+ * not set, smp_mb__after_clear_bit (no waiters here): ordered.
+ */
 void model_unlock_page(struct page *page, const char *where)
 {
-	if (!change_bit(PG_locked, page, 0, 0, where))
+	if (!change_bit(PG_locked, page, 0, 0, true, where))
 		model_bug(__FILE__, __LINE__, where);	/* unlock_page's BUG */
 }
 
@@ -172,6 +193,25 @@ int model_page_swap_cache(struct page *page, const char *where)
 	v = page->mapping == &swapper_space;
 	sim_trace_result(v, v);
 	return v;
+}
+
+/* include/asm-i386/system.h smp_rmb/smp_wmb/smp_mb, bitops.h smp_mb__*_clear_bit */
+void model_barrier(int kind, const char *where)
+{
+	static const char *const names[] = { "smp_rmb", "smp_wmb", "smp_mb" };
+
+	struct sim_ctx *c = sim_current();
+
+	if (kind < BARRIER_RMB || kind > BARRIER_MB)
+		kind = BARRIER_MB;
+	sim_yield(names[kind], where, NULL, NULL);
+	weak_barrier(kind);
+	if (c && c->hook) {
+		int *counted[] = { &mm_counters.barriers_rmb, &mm_counters.barriers_wmb,
+				   &mm_counters.barriers_mb };
+
+		++*counted[kind];
+	}
 }
 
 int model_in_interrupt(void)
@@ -276,6 +316,7 @@ void model_spin_lock(spinlock_t *lock, const char *where)
 	}
 	lock->owner = c->id;
 	lock->owner_site = where;
+	weak_acquire(lock);
 }
 
 void model_spin_unlock(spinlock_t *lock, const char *where)
@@ -284,6 +325,7 @@ void model_spin_unlock(spinlock_t *lock, const char *where)
 
 	sim_yield("spin_unlock", where, NULL, lock);
 	if (!c || lock->owner == c->id) {
+		weak_release(lock);
 		lock->owner = -1;
 		return;
 	}

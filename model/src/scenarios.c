@@ -34,6 +34,7 @@ static struct {
 	void *arg;
 } lead_task[2];
 static int nr_spawned;
+static bool first_lead_off;
 
 /* A task touches its instance's pages first, then does its work. */
 static void lead_then(void *arg)
@@ -57,7 +58,7 @@ static int spawn(int cpu, const char *name, void (*fn)(void *), void *arg)
 {
 	int task = nr_spawned++;
 
-	if (task < 2 && instance.lead[task]) {
+	if (task < 2 && instance.lead[task] && !(task == 0 && first_lead_off)) {
 		lead_task[task].fn = fn;
 		lead_task[task].arg = arg;
 		return sim_spawn(instance_cpu(cpu), name, lead_then, (void *)(long)task);
@@ -76,6 +77,7 @@ void scenario_start(const struct scenario *sc)
 	int i;
 
 	nr_spawned = 0;
+	first_lead_off = sc->no_first_lead;
 	for (i = 0; i < instance.pad; i++)
 		do_anonymous_page(PAD_MM, i);
 	sc->setup();
@@ -442,77 +444,108 @@ static void setup_left_then_cache(void)
 	spawn(1, "kswapd", kswapd, NULL);
 }
 
+/* --- unlock-then-free ---------------------------------------------------- */
+
+/* I/O on a page nobody maps any more ends: unlock it, drop the last reference */
+static void io_done(void *arg)
+{
+	struct page *page = arg;
+
+	UnlockPage(page);
+	put_page(page);
+}
+
+static void setup_unlock_then_free(void)
+{
+	/*
+	 * An anonymous page on the LRU, locked for I/O (the I/O holds the only
+	 * reference: its pte went at munmap).  Hugh's barrier question: can
+	 * shrink_cache, seeing page_count 0, still see the I/O's PG_locked and
+	 * take the page for one __free_pages_ok left?
+	 */
+	struct page *page = setup_anon(&mms[0], 0);
+
+	mms[0].pte[0] = (pte_t){ 0 };
+	page->flags |= 1UL << PG_locked;
+	spawn(0, "io_done", io_done, page);
+	spawn(1, "kswapd", kswapd, NULL);
+}
+
 /* The scenarios, in the order lrusim --list shows them. */
 const struct scenario scenarios[] = {
 	{ "aio-munmap",
 	  "AIO/bttv completion drops the last reference to an "
 	  "anonymous LRU page at interrupt time, after munmap",
-	  setup_aio_munmap },
+	  setup_aio_munmap, false },
 	{ "put-vs-shrink",
 	  "final put_page on one cpu races shrink_cache on another",
-	  setup_put_vs_shrink },
+	  setup_put_vs_shrink, false },
 	{ "cow-reclaim",
 	  "copy-on-write break in do_wp_page while the other sharer "
 	  "exits and shrink_cache runs",
-	  setup_cow_reclaim },
+	  setup_cow_reclaim, false },
 	{ "cow-shared",
 	  "copy-on-write break in do_wp_page while the other sharer "
 	  "keeps its mapping, under reclaim",
-	  setup_cow_shared },
+	  setup_cow_shared, false },
 	{ "swap-exit",
 	  "exit of swapped-out pages (free_swap_and_cache), one "
 	  "still pinned by AIO, and of a swapped-in one, under reclaim "
 	  "with swap nearly full",
-	  setup_swap_exit },
+	  setup_swap_exit, false },
 	{ "swapcache-munmap",
 	  "munmap of mapped swap-cache pages "
 	  "(free_page_and_swap_cache), one pinned by AIO, under reclaim",
-	  setup_swapcache_munmap },
+	  setup_swapcache_munmap, false },
 	{ "two-left",
 	  "two pages left on the LRU at once: one by the task's last put, one "
 	  "by the AIO completion interrupt, before kswapd scans",
-	  setup_two_left },
+	  setup_two_left, false },
 	{ "reclaim-one",
 	  "aio-munmap with kswapd wanting a single page: nr_pages reaches 0 "
 	  "on the page left on the LRU",
-	  setup_reclaim_one },
+	  setup_reclaim_one, false },
 	{ "two-reclaimers",
 	  "direct reclaim (try_to_free_pages) in the task beside kswapd, both "
 	  "meeting the page the AIO completion left",
-	  setup_two_reclaimers },
+	  setup_two_reclaimers, false },
 	{ "irq-driver-page",
 	  "a driver's interrupt handler frees its own page, never on the LRU, "
 	  "and an AIO completion an LRU page, beside kswapd",
-	  setup_irq_driver_page },
+	  setup_irq_driver_page, false },
 	{ "cow-swapcache",
 	  "copy-on-write break of a swap-cache page whose swap slot another "
 	  "process still holds",
-	  setup_cow_swapcache },
+	  setup_cow_swapcache, false },
 	{ "cow-dirty",
 	  "copy-on-write break of a dirty anonymous page while the other "
 	  "sharer exits, under reclaim",
-	  setup_cow_dirty },
+	  setup_cow_dirty, false },
 	{ "cow-locked",
 	  "copy-on-write break while swap-in holds the old page's lock and a "
 	  "reference",
-	  setup_cow_locked },
+	  setup_cow_locked, false },
 	{ "swapcache-locked",
 	  "munmap of a private page and of a swap-cache page while swap "
 	  "writeout holds its lock and a reference",
-	  setup_swapcache_locked },
+	  setup_swapcache_locked, false },
 	{ "swap-full-shared",
 	  "exit, with swap nearly full, of a process holding the swap entries "
 	  "of a page another process maps and of a page only it held "
 	  "(free_swap_and_cache)",
-	  setup_swap_full_shared },
+	  setup_swap_full_shared, false },
 	{ "fork-munmap",
 	  "munmap of a page shared after fork and of a private clean page",
-	  setup_fork_munmap },
+	  setup_fork_munmap, false },
+	{ "unlock-then-free",
+	  "I/O on an unmapped LRU page ends: the page is unlocked and its last "
+	  "reference dropped, while kswapd scans (Hugh's barrier question)",
+	  setup_unlock_then_free, true },
 	{ "left-then-cache",
 	  "a page left on the LRU at interrupt time, and a clean swap-cache "
 	  "page only the cache holds: kswapd wants two",
-	  setup_left_then_cache },
-	{ NULL, NULL, NULL },
+	  setup_left_then_cache, false },
+	{ NULL, NULL, NULL, false },
 };
 
 const struct scenario *find_scenario(const char *name)

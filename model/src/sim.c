@@ -20,6 +20,7 @@
 
 #include "lrulab/explore.h"
 #include "lrulab/mm.h"
+#include "lrulab/weak.h"
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/common_interface_defs.h>
@@ -51,6 +52,8 @@ static ucontext_t ctx_uctx[SIM_MAX_CTX];	/* a context's first entry */
 static jmp_buf sched_jmp, ctx_jmp[SIM_MAX_CTX];
 static void *ctx_stacks[SIM_MAX_CTX];
 static volatile bool on_ctx_stack;	/* a coroutine runs, not the scheduler */
+static struct chooser *run_chooser;	/* the run's, for value choices */
+static struct run_result *run_out;
 
 #ifdef __SANITIZE_ADDRESS__
 static const void *main_stack_bottom;
@@ -259,7 +262,38 @@ void sim_yield(const char *what, const char *where, const struct page *page,
 	c->next.page = page ? page->id : -1;
 	c->next.lock = lock ? lock->name : NULL;
 	c->next.before = c->next.after = 0;
+	c->next.stale = 0;
 	switch_to_scheduler(c, false);
+}
+
+int sim_choose_value(int n)
+{
+	struct sim_ctx *c = sim_current();
+	struct step_record *s;
+	int pick;
+
+	if (n <= 1 || !c || !run_chooser || sim.in_epilogue ||
+	    run_out->nr_steps >= MAX_STEPS)
+		return 0;
+	pick = run_chooser->choose(run_chooser, NULL, n, 0);
+	if (pick < 0 || pick >= n)
+		pick = 0;
+	s = &run_out->steps[run_out->nr_steps++];
+	s->chosen = (struct choice){ CH_VALUE, pick, c->id };
+	s->nr_opts = n;
+	s->chosen_idx = pick;
+	s->cont = true;			/* the default reads the newest */
+	s->preempted = pick != 0;	/* a stale read costs what a preemption does */
+	run_out->preemptions += s->preempted;
+	return pick;
+}
+
+void sim_trace_stale(int k)
+{
+	struct sim_ctx *c = sim_current();
+
+	if (c && c->last_trace >= 0)
+		sim.trace[c->last_trace].stale = k;
 }
 
 void sim_trace_result(long before, long after)
@@ -513,6 +547,9 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 		sim.cur_ctx[cpu] = -1;
 	mm_reset();
 	scenario_start(sc);
+	weak_begin();
+	run_chooser = ch;
+	run_out = out;
 
 	out->nr_steps = 0;
 	out->preemptions = 0;
@@ -567,6 +604,7 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 	}
 	if (!sim.failed)
 		mm_check_quiescent();
+	run_chooser = NULL;
 	out->failed = sim.failed;
 	out->failure = sim.failure;
 }

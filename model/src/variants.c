@@ -201,6 +201,24 @@ static const struct variant fix_0212 = {
 	.opaque = true,
 };
 
+/* lab 05's reference: the 12 Feb hunks with the smp_rmb Hugh asked about */
+int rmb_free_pages_ok_lru(struct page *page);
+int rmb_shrink_cache_zero_count(struct page *page, int *nr_pages);
+
+static const struct variant fix_0212_rmb = {
+	.name = "fix-0212-rmb",
+	.summary = "12 Feb, with an smp_rmb in shrink_cache between the count test "
+		   "and PageLocked (the barrier question, answered)",
+	.source = "labs/05-barrier; "
+		  "<Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain>",
+	.lab_free_pages_ok_lru = rmb_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = rmb_shrink_cache_zero_count,
+	.lab_do_wp_page_release_old = lab_do_wp_page_release_old,
+	.lab_free_page_and_swap_cache_release = lab_free_page_and_swap_cache_release,
+	.lab_free_swap_and_cache_deleted = lab_free_swap_and_cache_deleted,
+	.opaque = true,
+};
+
 static const struct variant defer_2427 = {
 	.name = "defer-2427",
 	.summary = "2.4.27: interrupt-time frees of LRU pages deferred to "
@@ -231,8 +249,8 @@ static const struct variant irqsafe_lru_25 = {
 };
 
 const struct variant *const variants[] = {
-	&vanilla_pre9, &irq_bug_0206, &flawed_0207, &fix_0212, &defer_2427,
-	&irqsafe_lru_25, NULL,
+	&vanilla_pre9, &irq_bug_0206, &flawed_0207, &fix_0212, &fix_0212_rmb,
+	&defer_2427, &irqsafe_lru_25, NULL,
 };
 
 const struct variant *find_variant(const char *name)

@@ -76,6 +76,17 @@ def trace_rows(trace: list[dict], cpus: int) -> tuple[str, list[list[str]]]:
     return header, steps
 
 
+def last_step_shown(trace: list[dict]) -> int:
+    """The step number on the trace's last line, as lrusim and the feedback
+    print it (spins left out, a run of reference steps shown as its first)."""
+    shown = [ev for ev in trace if ev["what"] != "spin"]
+    i = len(shown) - 1
+    while i > 0 and shown[i].get("opaque") and shown[i - 1].get("opaque") and \
+            shown[i - 1]["ctx"] == shown[i]["ctx"] and shown[i - 1]["where"] == shown[i]["where"]:
+        i -= 1
+    return shown[i]["step"] if shown else 0
+
+
 def failing_hook(f: Failure) -> str | None:
     """The hook whose code took the failing step (None: model code)."""
     return f.trace[-1].get("hook") if f.trace else None

@@ -93,7 +93,7 @@ def _why_no_result(proc: subprocess.CompletedProcess) -> str:
 
 
 def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
-          strategies: list[str], instance: int = 0) -> Outcome:
+          strategies: list[str], instance: int = 0, memory: str = "sc") -> Outcome:
     """The Outcome of a finished lrusim --json process."""
     if proc.returncode not in (0, 1):
         return Outcome(False, error=_why_no_result(proc), returncode=proc.returncode)
@@ -102,7 +102,7 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
     except ValueError:
         return Outcome(False, error="lrusim gave no JSON result", returncode=proc.returncode)
     want = {"schema": SCHEMA, "version": VERSION, "variant": variant, "scenario": scenario,
-            "instance": instance}
+            "instance": instance, "memory": memory}
     for key, value in want.items():
         if not isinstance(data, dict) or data.get(key) != value:
             return Outcome(False, error=f"lrusim's result has {key} "
@@ -136,11 +136,12 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
 
 def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
         check: str = "default", cpus: int = 2, up: bool = False,
-        trace: bool = False, instance: int = 0) -> Outcome:
+        trace: bool = False, instance: int = 0, memory: str = "sc") -> Outcome:
     """One sandboxed model run; several strategies run in order in it."""
     strategies = [strategies] if isinstance(strategies, str) else list(strategies)
     args = [str(binary), "--json", "--variant", variant, "--scenario", scenario,
-            "--check", check, "--cpus", str(cpus), "--instance", str(instance)]
+            "--check", check, "--cpus", str(cpus), "--instance", str(instance),
+            "--memory", memory]
     for one in strategies:
         args += ["--strategy", one]
     if up:
@@ -149,4 +150,4 @@ def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
         args.append("--trace")
     proc = run_untrusted(args, inputs=[binary], timeout=RUN_TIMEOUT,
                          raise_on_timeout=False, keep=8 << 20)
-    return parse(proc, variant, scenario, strategies, instance)
+    return parse(proc, variant, scenario, strategies, instance, memory)

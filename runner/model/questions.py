@@ -16,6 +16,7 @@ from pathlib import Path
 
 from runner.labs import ROOT, Lab, LabError, Question
 from runner.model import lrusim
+from runner.model.feedback import last_step_shown
 from runner.model.lrusim import counter_holds
 from runner.model.build import build_lab_binary
 from runner.results import Result
@@ -90,6 +91,8 @@ def command(lab: Lab, q: Question, instance: int) -> str:
     if q.up:
         parts.append("--up")
     parts += ["--instance", str(instance)]
+    if q.memory != "sc":
+        parts += ["--memory", q.memory]
     return " ".join(parts)
 
 
@@ -109,7 +112,7 @@ def _compute_number(lab: Lab, q: Question, instance: int) -> int:
     where = f"labs/{lab.id}/lab.json question {q.id} (instance {instance})"
     if "counter" in q.compute:
         out = lrusim.run(binary, variant, q.scenario, "replay:", "default", q.cpus, q.up,
-                         instance=instance)
+                         instance=instance, memory=q.memory)
         if out.error or q.compute["counter"] not in out.counters:
             raise LabError(f"{where}: the model gave no counter "
                            f"{q.compute['counter']}: {out.error}")
@@ -117,12 +120,12 @@ def _compute_number(lab: Lab, q: Question, instance: int) -> int:
     for kind in ("failing_step", "min_preemptions"):
         if kind in q.compute:
             out = lrusim.run(binary, variant, q.scenario, "dfs:5", q.compute[kind], q.cpus,
-                             q.up, instance=instance)
+                             q.up, instance=instance, memory=q.memory)
             if not out.failure or out.failure.bound is None:
                 raise LabError(f"{where}: no {q.compute[kind]} within 5 preemptions")
             if kind == "min_preemptions":
                 return out.failure.bound
-            return out.failure.trace[-1]["step"]
+            return last_step_shown(out.failure.trace)
     raise LabError(f"{where}: compute needs \"counter\", \"failing_step\" or "
                    "\"min_preemptions\"")
 
@@ -137,7 +140,7 @@ def solve(lab: Lab, q: Question, instance: int) -> str | None:
     binary, variant = question_binary(lab, q)
     if q.check:
         out = lrusim.run(binary, variant, q.scenario, "dfs:5", q.check, q.cpus, q.up,
-                         instance=instance)
+                         instance=instance, memory=q.memory)
         return out.failure.minimized["schedule"] if out.failure else None
     cpus = 1 if q.up else q.cpus
     for k in range(1, 400):
@@ -168,7 +171,7 @@ def grade_question(lab: Lab, q: Question, answer: str | None, instance: int = 0)
                       "question")
     binary, variant = question_binary(lab, q)
     out = lrusim.run(binary, variant, q.scenario, f"replay:{answer}", q.check or "default",
-                     q.cpus, q.up, instance=instance)
+                     q.cpus, q.up, instance=instance, memory=q.memory)
     if out.error:
         return Result(name, 0, q.points, f"{q.id}: not a schedule the model can "
                       f"replay: {out.error}\n", "question")

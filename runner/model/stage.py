@@ -33,7 +33,7 @@ def hint_for(test: Test, failure: lrusim.Failure | None) -> str:
 def run_test(binary: Path, test: Test) -> Result:
     """All of a test's strategies in one model run: pass iff none finds a failure."""
     out = lrusim.run(binary, "student", test.scenario, test.strategies, test.check,
-                     test.cpus, test.up)
+                     test.cpus, test.up, memory=test.memory)
     what = "strategies " + ", ".join(test.strategies)
     if out.error:
         return Result(test.name, 0, test.points, f"{what}: {out.error}\n" +

@@ -13,9 +13,13 @@
 #define MAX_CHOICES	(SIM_MAX_CPUS * 2 + SIM_MAX_CTX)
 #define MAX_STEPS	20000
 
-enum choice_kind { CH_RUN, CH_IRQ };
+enum choice_kind { CH_RUN, CH_IRQ, CH_VALUE };
 
-/* One thing the machine can do next: step a cpu, or deliver an irq there. */
+/*
+ * One thing the machine can do next: step a cpu, or deliver an irq there;
+ * or, within a step, which store a weak load reads (CH_VALUE: cpu holds
+ * the index, 0 the newest).
+ */
 struct choice {
 	enum choice_kind kind;
 	int cpu;
@@ -24,7 +28,8 @@ struct choice {
 
 /*
  * A chooser picks an index into @opts; @dflt is the choice that continues
- * the context that ran last (or the lowest cpu if it cannot go on).
+ * the context that ran last (or the lowest cpu if it cannot go on).  For a
+ * value choice @opts is NULL and @dflt 0: pick one of @n stores.
  */
 struct chooser {
 	int (*choose)(struct chooser *self, const struct choice *opts, int n,
@@ -35,6 +40,12 @@ struct scenario {
 	const char *name;
 	const char *summary;
 	void (*setup)(void);
+	/*
+	 * Instances give no lead to the first task (its lead would change the
+	 * race itself, not only its steps: unlock-then-free's I/O would need
+	 * the LRU lock kswapd holds across the window).
+	 */
+	bool no_first_lead;
 };
 
 extern const struct scenario scenarios[];	/* ends with a NULL name */

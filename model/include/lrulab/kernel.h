@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include "lrulab/hooks.h"
+#include "lrulab/weak.h"
 
 typedef struct { volatile int counter; } atomic_t;
 
@@ -130,6 +131,14 @@ int model_test_and_clear_bit(int nr, struct page *page, const char *where);
 
 void model_unlock_page(struct page *page, const char *where);
 int model_page_swap_cache(struct page *page, const char *where);
+
+/* Memory barriers (include/asm-i386/system.h, bitops.h): see lrulab/weak.h */
+void model_barrier(int kind, const char *where);
+#define smp_rmb()		model_barrier(BARRIER_RMB, __func__)
+#define smp_wmb()		model_barrier(BARRIER_WMB, __func__)
+#define smp_mb()		model_barrier(BARRIER_MB, __func__)
+#define smp_mb__before_clear_bit()	smp_mb()
+#define smp_mb__after_clear_bit()	smp_mb()
 
 /* Contexts (include/asm-i386/hardirq.h) and BUG (include/asm-i386/page.h) */
 int model_in_interrupt(void);

@@ -54,6 +54,7 @@ void lab_unlock_page(struct page *page);
 int lab_page_swap_cache(struct page *page);
 int lab_in_interrupt(void);
 void lab_bug(int line) __attribute__((noreturn));
+void lab_barrier(int kind);		/* 0 smp_rmb, 1 smp_wmb, 2 smp_mb */
 void lab_spin_lock(spinlock_t *lock);
 void lab_spin_unlock(spinlock_t *lock);
 void lru_cache_add(struct page *page);
@@ -87,6 +88,11 @@ extern spinlock_t pagemap_lru_lock;
 #define PageSwapCache(p)	lab_page_swap_cache(p)
 #define in_interrupt()		lab_in_interrupt()
 #define BUG()			lab_bug(__LINE__)
+#define smp_rmb()		lab_barrier(0)
+#define smp_wmb()		lab_barrier(1)
+#define smp_mb()		lab_barrier(2)
+#define smp_mb__before_clear_bit()	smp_mb()
+#define smp_mb__after_clear_bit()	smp_mb()
 #define spin_lock(l)		lab_spin_lock(l)
 #define spin_unlock(l)		lab_spin_unlock(l)
 #define __free_page(p)		__free_pages((p), 0)

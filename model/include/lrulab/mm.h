@@ -107,6 +107,7 @@ struct mm_counters {
 	int lru_del_in_irq;		/* lru_cache_del from interrupt context */
 	int cow_copies;
 	int scanned;			/* pages shrink_cache looked at */
+	int barriers_rmb, barriers_wmb, barriers_mb;	/* run by lab hooks */
 };
 extern struct mm_counters mm_counters;
 

@@ -33,6 +33,7 @@ struct trace_event {
 	const char *lock;		/* lock name, if the step is a lock op */
 	const char *hook;		/* the lab hook whose code took the step */
 	bool opaque;			/* reference code: shown as one step */
+	int stale;			/* weak memory: the load read the K-th older store */
 };
 
 /* One execution context: a process-context task or an interrupt handler. */
@@ -151,6 +152,13 @@ void sim_yield(const char *what, const char *where, const struct page *page,
 	       const struct spinlock *lock);
 /* Record the outcome of the step just done (count or flag before/after). */
 void sim_trace_result(long before, long after);
+/*
+ * A choice inside a step (weak memory: which of @n stores a load reads,
+ * 0 the newest): the schedule's to make, recorded like a scheduling one.
+ */
+int sim_choose_value(int n);
+/* The step just done read the @k-th older store. */
+void sim_trace_stale(int k);
 
 /* Report a failure found by @checker; returns only if the checker is off. */
 void sim_fail(enum checker checker, const struct page *page, int other_ctx,

@@ -1,0 +1,27 @@
+/* rejected by: barrier-closes-the-race */
+/* mistake: smp_mb__after_clear_bit after TryLockPage: the freeing side is ordered already; the reader is not */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		smp_mb__after_clear_bit();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,28 @@
+/* rejected by: minimal-barriers */
+/* mistake: smp_mb in both hooks: right, and needless twice over */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	smp_mb();
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	smp_mb();	/* page_count was 0: now PageLocked */
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

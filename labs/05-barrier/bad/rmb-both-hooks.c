@@ -1,0 +1,28 @@
+/* rejected by: minimal-barriers */
+/* mistake: a second smp_rmb in __free_pages_ok, where the atomics already order everything */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	smp_rmb();
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	smp_rmb();	/* page_count was 0: now PageLocked */
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,27 @@
+/* rejected by: barrier-closes-the-race */
+/* mistake: the barrier on the freeing cpu: it is the reading cpu whose loads are out of order */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	smp_rmb();
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* right: no barrier in the free hook, the rmb in the shrink hook before anything else */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	smp_rmb();	/* page_count was 0: now PageLocked */
+	if (PageLocked(page)) {
+		page_cache_get(page);
+		__lru_cache_del(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -13,34 +13,48 @@ CFLAGS_SAN  := $(WARN) $(INC) -O1 -g $(SAN)
 
 MODEL_SRC := $(wildcard model/src/*.c)
 LAB_SOLUTIONS := $(sort $(wildcard labs/*/solution.c))
-LIB_SRC   := $(filter-out model/src/main.c,$(MODEL_SRC))
+LIB_SRC   := $(filter-out model/src/main.c model/src/nolab.c,$(MODEL_SRC))
 
 # fix-0212 comes from the labs' solutions; a student kit ships them compiled
 ifneq ($(LAB_SOLUTIONS),)
 REF_FAST := $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS))
 REF_SAN  := $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS))
 else
-REF_FAST := $(wildcard model/ref/fast-ref-*.o)
-REF_SAN  := $(wildcard model/ref/san-ref-*.o)
+REF_FAST := $(wildcard model/ref/fast-ref.o)
+REF_SAN  := $(wildcard model/ref/san-ref.o)
 endif
 FAST_OBJ := $(patsubst model/src/%.c,$(BUILD)/model/fast/%.o,$(LIB_SRC)) $(REF_FAST)
 SAN_OBJ  := $(patsubst model/src/%.c,$(BUILD)/model/san/%.o,$(LIB_SRC)) $(REF_SAN)
-HEADERS  := $(wildcard model/include/*.h model/include/lrulab/*.h)
+HEADERS  := $(wildcard model/include/*.h model/include/lrulab/*.h model/include/lrulab/*.def)
 
 .PHONY: all model labs test bench clean deps print-deb-packages student-kit
 all: deps model labs
 	@if [ -f mk/book.mk ]; then $(MAKE) --no-print-directory book; fi
 
-# Debian packages the main job needs; installed when missing (root or sudo).
-DEB_PACKAGES = gcc make python3 libc6-dev binutils clang bubblewrap $(BOOK_DEB_PACKAGES)
-# and what only the tests need
-TEST_DEB_PACKAGES = $(BOOK_TEST_DEB_PACKAGES)
+# Debian packages (packages.txt): what the main job needs, installed when
+# missing (root or sudo); the tests need the kernel stage's and test's too.
 deps:
-	@$(PYTHON) -m runner.deps $(DEB_PACKAGES)
+	@$(PYTHON) -m runner.deps model book
 print-deb-packages:
-	@echo $(DEB_PACKAGES) $(TEST_DEB_PACKAGES)
+	@$(PYTHON) -m runner.deps --list model book kernel test
 
-model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o
+model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o \
+	$(BUILD)/sandbox-launch $(BUILD)/lab/glue.o $(BUILD)/lab/lab-rt.o
+
+# The model's side of a lab module, and its trusted WebAssembly part
+# (runner/model/build.py builds each lab.c against them)
+LAB_RT := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=200
+$(BUILD)/lab/glue.o: model/lab/glue.c model/lab/module.h model/lab/wasm-rt.h $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_FAST) $(LAB_RT) -c $< -o $@
+$(BUILD)/lab/lab-rt.o: model/lab/lab-rt.c
+	@mkdir -p $(@D)
+	clang --target=wasm32 -std=c11 -ffreestanding -nostdinc -O2 -c $< -o $@
+
+# Joins the run's cgroup, sets its limits and drops its uid before exec
+$(BUILD)/sandbox-launch: runner/sandbox/launch.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 $(BUILD)/model/fast/%.o: model/src/%.c $(HEADERS)
 	@mkdir -p $(@D)
@@ -53,29 +67,29 @@ $(BUILD)/model/san/%.o: model/src/%.c $(HEADERS)
 # fix-0212 is compiled from the labs' reference solutions
 $(BUILD)/model/fast/ref-%.o: labs/%/solution.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_FAST) -include model/include/lrulab/as_fix0212.h -c $< -o $@
+	$(CC) $(CFLAGS_FAST) -c $< -o $@
 $(BUILD)/model/san/ref-%.o: labs/%/solution.c $(HEADERS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_SAN) -include model/include/lrulab/as_fix0212.h -c $< -o $@
+	$(CC) $(CFLAGS_SAN) -c $< -o $@
 
 $(BUILD)/libmodel.a: $(FAST_OBJ)
 	rm -f $@ && ar rcs $@ $^
 $(BUILD)/libmodel-san.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
-$(BUILD)/lrusim: model/src/main.c $(BUILD)/libmodel.a
-	$(CC) $(CFLAGS_FAST) $< $(BUILD)/libmodel.a -o $@
-$(BUILD)/lrusim-san: model/src/main.c $(BUILD)/libmodel-san.a
-	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
+$(BUILD)/lrusim: model/src/main.c model/src/nolab.c $(BUILD)/libmodel.a
+	$(CC) $(CFLAGS_FAST) $^ -o $@
+$(BUILD)/lrusim-san: model/src/main.c model/src/nolab.c $(BUILD)/libmodel-san.a
+	$(CC) $(CFLAGS_SAN) $^ -o $@
 
-$(BUILD)/model-tests: model/tests/test_checkers.c $(BUILD)/libmodel-san.a
-	$(CC) $(CFLAGS_SAN) $< $(BUILD)/libmodel-san.a -o $@
+$(BUILD)/model-tests: model/tests/test_checkers.c model/src/nolab.c $(BUILD)/libmodel-san.a
+	$(CC) $(CFLAGS_SAN) $^ -o $@
 
 # The tree a class gets: no solutions, answer keys, bad variants or tests.
 student-kit: model
 	$(PYTHON) -m runner.student_kit
 
 # The stress harness: the same mm code on real threads and atomics (make bench)
-NATIVE_SRC := $(wildcard model/native/*.c) $(filter-out model/src/sim.c model/src/prims.c model/src/explore.c model/src/main.c,$(MODEL_SRC))
+NATIVE_SRC := $(wildcard model/native/*.c) $(filter-out model/src/sim.c model/src/prims.c model/src/explore.c model/src/main.c model/src/json.c,$(MODEL_SRC))
 $(BUILD)/stress: $(NATIVE_SRC) $(REF_FAST) $(HEADERS) model/native/native.h
 	@mkdir -p $(BUILD)/model/native
 	$(CC) $(CFLAGS_FAST) -Imodel/native -pthread $(NATIVE_SRC) $(REF_FAST) -o $@
@@ -84,7 +98,8 @@ labs: model
 	@./lab build-labs
 
 test: all
-	@$(PYTHON) -m runner.deps $(TEST_DEB_PACKAGES)
+	@test -d tests || { echo "make test: this tree has no project tests (a student kit?); ./lab test ID grades your work" >&2; exit 2; }
+	@$(PYTHON) -m runner.deps kernel test
 	$(PYTHON) -m tests
 
 bench: model $(BUILD)/stress

@@ -2,14 +2,12 @@
 # Included by the top-level Makefile.  The build is runner/book (Python 3, stdlib only)
 # driving pandoc, dot and weasyprint from Debian.
 
-# Debian packages the book build needs (CI: apt-get install -y $(BOOK_DEB_PACKAGES)).
-BOOK_DEB_PACKAGES := pandoc graphviz weasyprint fonts-dejavu-core
-# Only for tests/book/test_browser.py (skipped with a reason where missing).
-BOOK_TEST_DEB_PACKAGES := chromium
+# The Debian packages the book needs are the "book" group of packages.txt
+# (chromium, for tests/book/test_browser.py, is in "test").
 BOOK_OUT ?= build/book
 BOOK_PORT ?= 8000
 
-.PHONY: book book-check book-links book-deps book-test serve
+.PHONY: book book-check book-links book-deps book-test book-shots serve
 
 ## book: render the HTML site, the EPUB and the PDF into build/book/
 book:
@@ -25,7 +23,7 @@ book-links:
 
 ## book-deps: install the Debian packages the book needs
 book-deps:
-	apt-get install -y --no-install-recommends $(BOOK_DEB_PACKAGES)
+	python3 -m runner.deps book
 
 ## book-test: the book's own tests
 book-test:
@@ -34,3 +32,8 @@ book-test:
 ## serve: serve build/book/html on 127.0.0.1 (builds it first if missing)
 serve: $(if $(wildcard $(BOOK_OUT)/html/index.html),,book)
 	python3 -m runner.book serve --dir $(BOOK_OUT)/html --port $(BOOK_PORT)
+
+## book-shots: headless-Chromium screenshots of the front page and of every figure in view,
+## kept in build/book/shots/ for a person to look at (the browser test takes them)
+book-shots:
+	BOOK_SHOTS=$(BOOK_OUT)/shots python3 -m tests test_browser

@@ -1,11 +1,37 @@
 """Install the Debian packages the project needs, if any are missing.
 
-Usage: python3 -m runner.deps PACKAGE...   (used by `make`; needs root or sudo)
+Usage: python3 -m runner.deps GROUP...          install what the groups of
+                                                packages.txt list (root or sudo)
+       python3 -m runner.deps --list GROUP...   print them
 """
 import os
 import shutil
 import subprocess
 import sys
+
+from runner.paths import ROOT
+
+PACKAGES = ROOT / "packages.txt"
+
+
+def groups() -> dict[str, list[str]]:
+    """packages.txt: the one list of the Debian packages, by group."""
+    out = {}
+    for line in PACKAGES.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if ":" in line:
+            name, pkgs = line.split(":", 1)
+            out[name.strip()] = pkgs.split()
+    return out
+
+
+def packages(names: list[str]) -> list[str]:
+    known = groups()
+    for n in names:
+        if n not in known:
+            raise SystemExit(f"deps: no group {n!r} in packages.txt (groups: "
+                             f"{', '.join(known)})")
+    return sorted({p for n in names for p in known[n]})
 
 
 def missing(packages: list[str]) -> list[str]:
@@ -20,7 +46,14 @@ def missing(packages: list[str]) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    packages = sorted(set(argv))
+    if argv[:1] == ["--list"]:
+        print(" ".join(packages(argv[1:])))
+        return 0
+    packages_ = packages(argv)
+    return install(packages_)
+
+
+def install(packages: list[str]) -> int:
     if not shutil.which("dpkg-query"):
         print("deps: not a Debian system; install these yourself: "
               + " ".join(packages), file=sys.stderr)

@@ -27,6 +27,9 @@ class Test:
     up: bool = False
     counters: dict[str, str] = field(default_factory=dict)
     hint: str = ""
+    # hints by failure: "CHECKER@HOOK", "CHECKER", "@HOOK" or "counters"
+    hints: dict[str, str] = field(default_factory=dict)
+    what: str = ""       # what it checks, for the handout's table
 
 
 @dataclass
@@ -64,6 +67,10 @@ class Lab:
     def bad_variants(self) -> list[Path]:
         return sorted((self.dir / "bad").glob("*.c"))
 
+    def good_variants(self) -> list[Path]:
+        """Correct rewrites: the reference's logic in other shapes."""
+        return sorted((self.dir / "good").glob("*.c"))
+
     @property
     def max_points(self) -> int:
         return sum(t.points for t in self.tests) + sum(q.points for q in self.questions)
@@ -98,7 +105,8 @@ def load(lab_id: str) -> Lab:
             scenario=_need(t, "scenario", str, tw),
             strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
             cpus=t.get("cpus", 2), up=t.get("up", False),
-            counters=t.get("counters", {}), hint=t.get("hint", "")))
+            counters=t.get("counters", {}), hint=t.get("hint", ""),
+            hints=t.get("hints", {}), what=t.get("what", "")))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"

@@ -11,6 +11,8 @@ class Result:
     max_score: int
     output: str = ""
     kind: str = "test"          # "test", "question" or "note" (no points)
+    # files to keep beside the report (a failure's whole trace)
+    attachments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

@@ -1,82 +1,38 @@
-"""The static check a lab.c passes before anything runs.
+"""The static check: what a lab.c must be before either world builds it.
 
-It compiles alone against lab.h; it includes nothing but "lab.h"; it has no
-inline asm, attributes, pragmas or constructors; the only global symbols it
-defines are its lab's hooks (everything else static); and every symbol it
-uses is in the kernel-named API that both worlds provide.
+It teaches, with a one-line reason per rule, and it keeps one lab.c the
+same program in both worlds.  The model world's security does not rest on
+it: there the lab's code is WebAssembly with no way out but the API
+(runner/model/build.py).  In the kernel world the lab's code runs inside the
+guest kernel, so there the memory rules on clang's own AST of the file (no
+casts, pointer arithmetic, member access, arrays, addresses but
+&pagemap_lru_lock, asm, attributes, builtins) are what keep it to the API;
+QEMU keeps the guest from the host.
 
-It also keeps the lab's code from reaching memory other than through the
-API (clang's AST of the file): no member access, array indexing, casts or
-pointer arithmetic, no address taken but &pagemap_lru_lock, no dereference
-but of an int (nr_pages).  The model's checkers share the process with the
-lab's code; these rules are what keeps them out of its reach, so that a
-lab.c cannot, say, switch the checkers off through a stray pointer.
+Every rule works on what the compiler sees: the directive scan joins
+continued lines and reads digraphs and trigraphs as the preprocessor does,
+the include rule is the preprocessor's own list of the files it opened, and
+the code rules walk clang's AST.
 """
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
-from runner.sandbox import run_untrusted
-from runner.labs import ROOT
-
 MAX_SOURCE_BYTES = 64 * 1024
-CFLAGS = ["-std=c11", "-D_GNU_SOURCE", "-Wall", "-Wextra", "-Werror",
-          "-Wno-unused-parameter", f"-I{ROOT / 'model' / 'include'}"]
-
-# What the macros of model/include/lrulab/kernel.h expand to, and the few
-# functions a lab may call directly.  The kernel world provides the same
-# names through its own lab.h.
-ALLOWED_UNDEFINED = {
-    "model_page_count", "model_get_page", "model_put_page_testzero",
-    "model_test_bit", "model_set_bit", "model_clear_bit",
-    "model_test_and_set_bit", "model_test_and_clear_bit", "model_unlock_page",
-    "model_page_swap_cache", "model_in_interrupt", "model_bug",
-    "model_spin_lock", "model_spin_unlock", "pagemap_lru_lock",
-    "lru_cache_add", "lru_cache_del", "__lru_cache_del", "__free_pages",
-    "page_cache_release",
-}
-
-FORBIDDEN_TOKENS = {
-    "asm": "inline asm", "__asm__": "inline asm", "__asm": "inline asm",
-    "__attribute__": "attributes (constructor, section, alias...)",
-    "_Pragma": "pragmas",
-    "__builtin_frame_address": "compiler builtins",
-    "__builtin_return_address": "compiler builtins",
-    "__builtin_memcpy": "compiler builtins",
-    "__builtin_memset": "compiler builtins",
-    "setjmp": "non-local jumps", "longjmp": "non-local jumps",
-}
-
+# the files lab.h is made of, as the preprocessor names them
+LAB_HEADERS = ("include/lab.h", "include/lrulab/lab-wasm.h", "include/lrulab/hooks.def")
 ADDRESS_OK = {"pagemap_lru_lock"}
-RULES = {
-    "MemberExpr": "struct member access (page->...): use the API (page_count, PageLRU...)",
-    "ArraySubscriptExpr": "array indexing",
-    "CStyleCastExpr": "casts",
-    "GCCAsmStmt": "inline asm",
-    "StmtExpr": "statement expressions",
-}
+DEREF_OK = {"int", "long", "unsigned int", "unsigned long"}
 
 
 class StaticCheckError(Exception):
     """One line: what is wrong and where."""
 
 
-def _strip_comments_and_strings(src: str) -> str:
-    pattern = re.compile(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'',
-                         re.S)
-    def blank(m: re.Match) -> str:
-        text = m.group(0)
-        if text[0] == "/":          # a comment: keep its line breaks
-            return " " + "\n" * text.count("\n")
-        return '""'
-    return pattern.sub(blank, src)
+# ---- the text --------------------------------------------------------------
 
-
-def check_source(path: Path, label: str) -> str:
-    """Source-level rules; returns the text.  label names the file in messages."""
+def check_text(path: Path, label: str) -> str:
+    """Size, encoding; returns the text.  label names the file in messages."""
     try:
         raw = path.read_bytes()
     except OSError as e:
@@ -90,148 +46,214 @@ def check_source(path: Path, label: str) -> str:
     if b"\0" in raw:
         raise StaticCheckError(f"{label}: binary data (NUL bytes); a lab.c is C text")
     try:
-        src = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         raise StaticCheckError(f"{label}: not UTF-8 text") from None
-    code = _strip_comments_and_strings(src)
-    for n, line in enumerate(code.splitlines(), 1):
-        s = line.strip()
-        if s.startswith("#"):
-            directive = s[1:].strip()
-            original = src.splitlines()[n - 1]
-            if directive.startswith("include") and \
-                    not re.match(r'\s*#\s*include\s*"lab\.h"', original):
-                raise StaticCheckError(f"{label}:{n}: only #include \"lab.h\" "
-                                       "is allowed")
-            if directive.startswith(("pragma", "line", "embed")):
-                raise StaticCheckError(f"{label}:{n}: #{directive.split()[0]} "
-                                       "is not allowed in a lab")
-        for tok in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", line):
-            if tok in FORBIDDEN_TOKENS:
-                raise StaticCheckError(f"{label}:{n}: {tok}: "
-                                       f"{FORBIDDEN_TOKENS[tok]} not allowed in a lab")
-    return src
+
+
+# ---- the directives, as translation phases 1-3 leave them -------------------
+
+TRIGRAPHS = {"=": "#", "(": "[", ")": "]", "/": "\\", "'": "^", "<": "{", ">": "}",
+             "!": "|", "-": "~"}
+TOKEN = re.compile(r"""//[^\n]*|/\*.*?(\*/|\Z)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\\\n])*'?""", re.S)
+
+
+def logical_lines(src: str) -> list[tuple[int, str]]:
+    """(first physical line, text) of each logical line, comments and literals
+    blanked: trigraphs replaced, continued lines joined (phases 1-3)."""
+    src = re.sub(r"\?\?([=()/'<>!-])", lambda m: TRIGRAPHS[m.group(1)], src)
+    out, line, start = [], [], 1
+    physical = src.split("\n")
+    joined, owner = [], []
+    for n, text in enumerate(physical, 1):
+        if not line:
+            start = n
+        if text.endswith("\\"):
+            line.append(text[:-1])
+            continue
+        line.append(text)
+        joined.append("".join(line))
+        owner.append(start)
+        line = []
+    if line:
+        joined.append("".join(line))
+        owner.append(start)
+    text = "\n".join(joined)
+
+    def blank(m: re.Match) -> str:
+        t = m.group(0)
+        if t.startswith("/*") or t.startswith("//"):
+            return " " + "\n" * t.count("\n")
+        return '""'
+    text = TOKEN.sub(blank, text)
+    # a comment spanning lines joined them; keep the logical line numbers
+    for i, t in enumerate(text.split("\n")):
+        out.append((owner[i] if i < len(owner) else owner[-1], t))
+    return out
+
+
+DIRECTIVE = re.compile(r"^\s*(?:#|%:)\s*([A-Za-z_]\w*)?(.*)$")
+CONDITIONALS = {"if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", "endif"}
+
+
+def check_directives(src: str, label: str) -> None:
+    """Only #include "lab.h" and #define/#undef; no conditionals, #error,
+    pragmas (also _Pragma), #line or #embed."""
+    for n, line in logical_lines(src):
+        if re.search(r"\b_Pragma\b", line):
+            raise StaticCheckError(f"{label}:{n}: _Pragma: pragmas are not allowed in a lab")
+        m = DIRECTIVE.match(line)
+        if not m:
+            continue
+        name = m.group(1) or ""
+        if name == "include":
+            raw = src.split("\n")[n - 1] if n <= len(src.split("\n")) else ""
+            if not re.match(r'\s*#\s*include\s*"lab\.h"\s*(//.*|/\*.*)?$', raw):
+                raise StaticCheckError(f"{label}:{n}: only #include \"lab.h\" is allowed")
+        elif name in CONDITIONALS:
+            raise StaticCheckError(
+                f"{label}:{n}: #{name}: no conditional compilation in a lab, so that "
+                "both worlds compile the same code")
+        elif name in ("define", "undef", ""):
+            continue
+        else:
+            raise StaticCheckError(f"{label}:{n}: #{name} is not allowed in a lab")
+
+
+def check_deps(deps: str, label: str) -> None:
+    """The preprocessor's own list of the files it opened: lab.h and its parts."""
+    names = deps.replace("\\\n", " ").split(":", 1)[-1].split()
+    for dep in names[1:]:          # names[0] is the lab.c itself
+        if not any(dep.endswith("/" + h) for h in LAB_HEADERS):
+            raise StaticCheckError(f"{label}: includes {Path(dep).name}; only "
+                                   "#include \"lab.h\" is allowed")
+
+
+# ---- the code, as clang's AST has it ----------------------------------------
+
+NO = "not allowed in a lab"
+MEMBER = "struct member access (page->...) is " + NO + ": use the API (page_count, PageLRU...)"
+RULES = {
+    "MemberExpr": MEMBER,
+    "ArraySubscriptExpr": f"array indexing is {NO}",
+    "GCCAsmStmt": f"inline asm is {NO}",
+    "MSAsmStmt": f"inline asm is {NO}",
+    "FileScopeAsmDecl": f"asm is {NO}",
+    "StmtExpr": f"statement expressions are {NO}",
+    "IndirectGotoStmt": f"computed goto is {NO}",
+    "AddrLabelExpr": f"label addresses are {NO}",
+}
+RULES_TEXT = {"arith": f"pointer arithmetic is {NO}"}
+BAD_IMPLICIT = {"BitCast": f"converting a pointer to another pointer type is {NO}",
+                "IntegralToPointer": f"using an integer as a pointer is {NO}",
+                "PointerToIntegral": f"using a pointer as an integer is {NO}"}
+
+
+def _qual(node: dict) -> str:
+    return node.get("type", {}).get("qualType", "")
 
 
 def _is_pointer(node: dict) -> bool:
-    qual = node.get("type", {}).get("qualType", "")
-    return "*" in qual or "[" in qual
+    q = _qual(node)
+    return "*" in q or "[" in q
+
+
+def _why(node: dict) -> str | None:
+    kind = node.get("kind", "")
+    inner = node.get("inner", [])
+    if kind in RULES:
+        return RULES[kind]
+    if kind.endswith("Attr") and not node.get("implicit"):
+        return f"attributes (__attribute__((...))) are {NO}"
+    if kind == "CStyleCastExpr" and _qual(node) != "void":
+        return f"casts are {NO} (but (void) to discard a value)"
+    if kind == "ImplicitCastExpr" and node.get("castKind") in BAD_IMPLICIT:
+        if node["castKind"] != "BitCast" or _qual(node) != _qual(inner[0] if inner else {}):
+            return BAD_IMPLICIT[node["castKind"]]
+    if kind == "BinaryOperator" and node.get("opcode") in ("+", "-") and \
+            any(_is_pointer(c) for c in inner):
+        return RULES_TEXT["arith"]
+    if kind == "CompoundAssignOperator" and node.get("opcode") in ("+=", "-=") and \
+            any(_is_pointer(c) for c in inner[:1]):
+        return RULES_TEXT["arith"]
+    if kind == "UnaryOperator":
+        op = node.get("opcode")
+        if op in ("++", "--") and inner and _is_pointer(inner[0]):
+            return RULES_TEXT["arith"]
+        if op == "&":
+            target = inner[0] if inner else {}
+            name = target.get("referencedDecl", {}).get("name")
+            if target.get("kind") != "DeclRefExpr" or name not in ADDRESS_OK:
+                return f"taking an address is {NO} (but &pagemap_lru_lock)"
+        if op == "*" and _qual(node) not in DEREF_OK:
+            return f"dereferencing a pointer to {_qual(node)} is {NO}: use the API"
+    if kind == "DeclRefExpr" and \
+            node.get("referencedDecl", {}).get("name", "").startswith("__builtin"):
+        return f"compiler builtins are {NO}"
+    if kind == "VarDecl" and "[" in _qual(node):
+        return f"arrays are {NO}"
+    return None
 
 
 def _walk(node: dict, label: str, line: list[int]) -> None:
     loc = node.get("loc") or node.get("range", {}).get("begin") or {}
-    if isinstance(loc, dict) and "line" in loc and "includedFrom" not in loc:
+    if isinstance(loc, dict) and "line" in loc:
         line[0] = loc["line"]
-    kind = node.get("kind", "")
-    inner = node.get("inner", [])
-    why = RULES.get(kind)
-    if kind == "BinaryOperator" and node.get("opcode") in ("+", "-") and \
-            any(_is_pointer(c) for c in inner):
-        why = "pointer arithmetic"
-    if kind == "CompoundAssignOperator" and node.get("opcode") in ("+=", "-=") and \
-            any(_is_pointer(c) for c in inner[:1]):
-        why = "pointer arithmetic"
-    if kind == "UnaryOperator":
-        op = node.get("opcode")
-        if op in ("++", "--") and inner and _is_pointer(inner[0]):
-            why = "pointer arithmetic"
-        elif op == "&":
-            target = inner[0] if inner else {}
-            name = target.get("referencedDecl", {}).get("name")
-            if target.get("kind") != "DeclRefExpr" or name not in ADDRESS_OK:
-                why = "taking an address (only &pagemap_lru_lock is allowed)"
-        elif op == "*":
-            qual = node.get("type", {}).get("qualType", "")
-            if qual not in ("int", "long", "unsigned int", "unsigned long"):
-                why = f"dereferencing a pointer to {qual} (use the API)"
-    if kind == "VarDecl" and "[" in node.get("type", {}).get("qualType", ""):
-        why = "an array"
+    why = _why(node)
     if why:
-        raise StaticCheckError(f"{label}:{line[0]}: {why} is not allowed in a lab")
-    for child in inner:
+        raise StaticCheckError(f"{label}:{line[0]}: {why}")
+    for child in node.get("inner", []):
         if isinstance(child, dict):
             _walk(child, label, line)
 
 
-def check_ast(path: Path, label: str, timeout: int = 60) -> None:
-    """The memory-safety rules above, on clang's AST of the lab's own code."""
-    clang = shutil.which("clang") or shutil.which("clang-14")
-    if not clang:
-        raise StaticCheckError("clang is needed for the static check (Debian "
-                               "package clang); run make to install it")
-    proc = run_untrusted([clang, "-std=c11", f"-I{ROOT / 'model' / 'include'}",
-                          "-fsyntax-only", "-Xclang", "-ast-dump=json", str(path)],
-                         inputs=[path], timeout=timeout, raise_on_timeout=False,
-                         keep=64 << 20)
-    if proc.returncode != 0:
-        first = next((l for l in proc.stderr.splitlines() if "error" in l),
-                     "clang could not parse it")
-        raise StaticCheckError(f"does not compile: {first.replace(str(path), label)}")
-    tree = json.loads(proc.stdout)
+def _from_header(decl: dict, in_header: list[bool]) -> bool:
+    """Does this top-level declaration come from lab.h?  clang names a file
+    in a location only when it changes, so the walk carries it along."""
+    for loc in (decl.get("loc", {}), decl.get("range", {}).get("begin", {})):
+        if "includedFrom" in loc:
+            in_header[0] = True
+            return True
+        if "file" in loc:
+            in_header[0] = any(loc["file"].endswith("/" + h) for h in LAB_HEADERS)
+            return in_header[0]
+        spelling = loc.get("spellingLoc", {})
+        if "includedFrom" in spelling:
+            return True
+    return in_header[0]
+
+
+def check_ast(ast_json: str, label: str, hooks: list[str]) -> None:
+    """The memory and API rules on the lab's own declarations."""
+    tree = json.loads(ast_json)
+    in_header = [False]
     for decl in tree.get("inner", []):
-        loc = decl.get("loc", {})
-        if decl.get("isImplicit") or "includedFrom" in loc:
+        if decl.get("isImplicit") or _from_header(decl, in_header):
             continue
-        if loc.get("file", str(path)) != str(path) and "line" not in loc:
-            continue
-        _walk(decl, label, [loc.get("line", 0)])
-
-
-def compile_object(path: Path, out: Path, label: str, cc: str = "gcc",
-                   timeout: int = 30) -> None:
-    proc = run_untrusted([cc, *CFLAGS, "-c", str(path), "-o", str(out)],
-                         inputs=[path], outputs=[out], timeout=timeout,
-                         raise_on_timeout=False)
-    if proc.returncode != 0:
-        first = next((l for l in proc.stderr.splitlines() if "error" in l),
-                     proc.stderr.strip().splitlines()[0] if proc.stderr.strip()
-                     else "compiler failed")
-        first = first.replace(str(path), label)
-        raise StaticCheckError(f"does not compile: {first}")
-
-
-def check_object(obj: Path, hooks: list[str], label: str) -> None:
-    nm = subprocess.run(["nm", "--format=posix", str(obj)], capture_output=True,
-                        text=True, check=True).stdout
-    defined = {l.split()[0] for l in nm.splitlines()
-               if len(l.split()) > 1 and l.split()[1] == "T"}
-    # a hook left out would silently fall back to the reference solution
-    for hook in hooks:
-        if hook not in defined:
-            raise StaticCheckError(f"{label}: does not define {hook}, a hook of "
-                                   "this lab (the skeleton from ./lab start has it)")
-    for line in nm.splitlines():
-        parts = line.split()
-        if len(parts) < 2:
-            continue
-        name, kind = parts[0], parts[1]
-        if kind == "U":
-            if name not in ALLOWED_UNDEFINED:
-                raise StaticCheckError(f"{label}: calls {name}, which is not in "
-                                       "the lab API (see lab.h)")
-        elif kind.isupper() and kind not in "AN":
-            if kind == "T" and name in hooks:
-                continue
-            what = "function" if kind in "TW" else "writable global" \
-                if kind in "DBCG" else "global symbol"
-            raise StaticCheckError(f"{label}: defines global {what} {name}; "
+        line = [decl.get("loc", {}).get("line", 0)]
+        kind, name = decl.get("kind"), decl.get("name", "")
+        if kind in ("FunctionDecl", "VarDecl") and decl.get("storageClass") != "static" \
+                and name not in hooks:
+            if kind == "FunctionDecl" and not any(
+                    c.get("kind") == "CompoundStmt" for c in decl.get("inner", [])):
+                raise StaticCheckError(f"{label}:{line[0]}: declares {name}, which is not "
+                                       "in the lab API (see lab.h)")
+            what = "function" if kind == "FunctionDecl" else "variable"
+            raise StaticCheckError(f"{label}:{line[0]}: defines global {what} {name}; "
                                    "make it static, or it is not a hook of this lab")
-    sections = subprocess.run(["objdump", "-h", str(obj)], capture_output=True,
-                              text=True, check=True).stdout
-    for bad in (".init_array", ".fini_array", ".ctors", ".dtors", ".preinit_array"):
-        if bad in sections:
-            raise StaticCheckError(f"{label}: has a {bad} section (constructor or "
-                                   "destructor); not allowed")
+        _walk(decl, label, line)
 
 
-def static_check(path: Path, hooks: list[str], label: str, out_obj: Path) -> None:
-    """Raise StaticCheckError with a one-line reason, or leave out_obj built."""
-    check_source(path, label)
-    compile_object(path, out_obj, label)
-    check_object(out_obj, hooks, label)
-    check_ast(path, label)
+def hooks_defined(ast_json: str, hooks: list[str]) -> set[str]:
+    """The hooks the file defines (with a body)."""
+    tree = json.loads(ast_json)
+    return {d.get("name") for d in tree.get("inner", [])
+            if d.get("kind") == "FunctionDecl" and d.get("name") in hooks and
+            any(c.get("kind") == "CompoundStmt" for c in d.get("inner", []))}
 
 
 def check_file(path: Path, hooks: list[str], label: str) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        static_check(path, hooks, label, Path(tmp) / "lab.o")
+    """Every rule, and a build in the model world: raise StaticCheckError with
+    a one-line reason, or return."""
+    from runner.model import build
+    build.check_only(path, hooks, label)

@@ -1,9 +1,11 @@
 """make student-kit: the tree a class gets, without what would give answers away.
 
-Leaves out each lab's solution.c, answer key and bad variants, and the
+Leaves out each lab's solution.c, answer key, bad variants and correct
+rewrites, and the
 project's own tests; puts in each lab's skeleton.c (what ./lab start
-copies) and the fix-0212 reference compiled to object files under
-model/ref/, which the model links when the solutions are absent.
+copies) and the fix-0212 reference compiled, linked into one object per
+build flavour and stripped (model/ref/), which the model links when the
+solutions are absent.
 """
 import argparse
 import shutil
@@ -26,10 +28,12 @@ def tracked_files() -> list[Path]:
 
 def left_out(rel: Path) -> bool:
     parts = rel.parts
-    if parts[0] == "labs" and (rel.name in LEFT_OUT_NAMES or "bad" in parts[2:3]):
+    if parts[0] == "labs" and (rel.name in LEFT_OUT_NAMES or parts[2:3] in (("bad",), ("good",))):
         return True
     if parts[:2] == ("kernel-tree-patches", "reference"):
         return True             # the whole fix, for instructors
+    if rel in (Path("README.md"), Path("docs/student-kit.md")):
+        return True             # the kit has its own README (docs/student-kit.md)
     return parts[0] in ("tests", ".ci") or rel.name == "student_kit.py"
 
 
@@ -42,6 +46,7 @@ def build_kit(out: Path) -> Path:
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, dest)
+    shutil.copy2(ROOT / "docs" / "student-kit.md", out / "README.md")
     for lab in all_labs():
         if lab.has_code:
             (out / "labs" / lab.id / "skeleton.c").write_text(
@@ -49,8 +54,11 @@ def build_kit(out: Path) -> Path:
     ref = out / "model" / "ref"
     ref.mkdir(parents=True, exist_ok=True)
     for flavour in ("fast", "san"):
-        for obj in sorted((BUILD / "model" / flavour).glob("ref-*.o")):
-            shutil.copy2(obj, ref / f"{flavour}-{obj.name}")
+        objs = sorted((BUILD / "model" / flavour).glob("ref-*.o"))
+        dest = ref / f"{flavour}-ref.o"
+        # one object, no symbols but the hooks it defines and the API it calls
+        subprocess.run(["ld", "-r", "-o", str(dest), *map(str, objs)], check=True)
+        subprocess.run(["strip", "--strip-unneeded", str(dest)], check=True)
     archive = out.with_suffix(".tar.gz")
     with tarfile.open(archive, "w:gz") as tar:
         tar.add(out, arcname="lrulab")

@@ -49,6 +49,18 @@ static int ptes_holding_swap(unsigned long entry)
 	return n;
 }
 
+void mm_check_unheld(struct page *page)
+{
+	int ptes = ptes_mapping(page);
+
+	if (ptes || page->pins)
+		sim_fail(CHK_USE_AFTER_FREE, page, -1,
+			 "use after free: p%d goes back to the free list while %d pte%s "
+			 "still map%s it and %d pin%s hold%s it", page->id, ptes,
+			 ptes == 1 ? "" : "s", ptes == 1 ? "s" : "", page->pins,
+			 page->pins == 1 ? "" : "s", page->pins == 1 ? "s" : "");
+}
+
 static void check_page(struct page *page)
 {
 	int ptes = ptes_mapping(page);
@@ -80,6 +92,11 @@ static void check_page(struct page *page)
 			 "lost from the LRU: p%d is in use (%d pte, %d swap "
 			 "cache) but not on any LRU list, so reclaim can never "
 			 "find it", page->id, ptes, cached);
+	} else if (page->was_active && !(page->flags & (1UL << PG_active))) {
+		sim_fail(CHK_LRU_LOST, page, -1,
+			 "lost its place: p%d is in use and was on the active list, but "
+			 "is now on the inactive list, and no reclaim moved it there",
+			 page->id);
 	} else if (page->flags & (1UL << PG_locked)) {
 		sim_fail(CHK_LEAK, page, -1,
 			 "leak: p%d is left locked (PG_locked) with nobody "

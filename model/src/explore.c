@@ -1,7 +1,8 @@
 /*
  * Search strategies over schedules, all by re-execution from the start:
- * - dfs:BOUND  every schedule with at most BOUND preemptions, depth first
- *              (iterative context bounding, as CHESS does);
+ * - dfs:BOUND  every schedule with at most 0, then 1, ... BOUND preemptions,
+ *              depth first (iterative context bounding, as CHESS does), so
+ *              a failure is found at the least bound that shows it;
  * - pct:SEED:RUNS:DEPTH  random priorities with DEPTH-1 change points
  *              (Burckhardt et al., PCT), seeded, so reproducible;
  * - replay:SCHEDULE  one given schedule.
@@ -98,12 +99,13 @@ bad:
 
 /* --- choosers ---------------------------------------------------------- */
 
-/* Follow a list of tokens; when a token cannot be taken, skip it. */
+/* Follow a list of tokens; when a token cannot be taken, note it and skip it. */
 struct replay_chooser {
 	struct chooser base;
 	struct choice tok[MAX_STEPS];
 	int count[MAX_STEPS];
 	int nr_tok, cur, used;
+	int step, diverged_at;
 };
 
 static int replay_choose(struct chooser *self, const struct choice *opts,
@@ -111,6 +113,7 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 {
 	struct replay_chooser *rc = (struct replay_chooser *)self;
 
+	rc->step++;
 	while (rc->cur < rc->nr_tok) {
 		const struct choice *t = &rc->tok[rc->cur];
 		int i;
@@ -119,6 +122,8 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 			if (opts[i].kind == t->kind && opts[i].cpu == t->cpu)
 				break;
 		if (i == n) {		/* diverged: drop the rest of the token */
+			if (rc->diverged_at < 0)
+				rc->diverged_at = rc->step;
 			rc->cur++;
 			rc->used = 0;
 			continue;
@@ -225,14 +230,21 @@ void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
 
 	memset(&rc, 0, sizeof(rc));
 	rc.base.choose = replay_choose;
+	rc.diverged_at = -1;
 	n = schedule_parse(sched, rc.tok, rc.count, MAX_STEPS, err, sizeof(err));
 	rc.nr_tok = n < 0 ? 0 : n;
 	sim_run(sc, cfg, &rc.base, out);
+	out->diverged_at = rc.diverged_at;
+	/* a quiet end with steps still asked for is a divergence too */
+	if (out->diverged_at < 0 && !out->failed && rc.cur < rc.nr_tok)
+		out->diverged_at = rc.step + 1;
 }
 
-static bool same_failure(const struct run_result *r, enum checker checker)
+static bool still_fails(const struct run_result *r, const struct sim_failure *target,
+			int max_preemptions)
 {
-	return r->failed && r->failure.checker == checker;
+	return r->failed && same_failure(&r->failure, target) &&
+	       r->preemptions <= max_preemptions && r->diverged_at < 0;
 }
 
 /* Write tokens back as text, leaving out token @skip (-1: none). */
@@ -260,7 +272,8 @@ static bool format_tokens(const struct choice *tok, const int *count, int n,
  * schedule with few preemptions that a student can read and replay.
  */
 void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
-		       enum checker checker, char *sched, size_t len)
+		       const struct sim_failure *target, int max_preemptions,
+		       char *sched, size_t len)
 {
 	static struct choice tok[MAX_STEPS];
 	static int count[MAX_STEPS];
@@ -276,7 +289,7 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
 			if (!format_tokens(tok, count, n, i, trial, len))
 				continue;
 			replay_schedule(sc, cfg, trial, &r);
-			if (same_failure(&r, checker)) {
+			if (still_fails(&r, target, max_preemptions)) {
 				memmove(&tok[i], &tok[i + 1],
 					(n - i - 1) * sizeof(tok[0]));
 				memmove(&count[i], &count[i + 1],
@@ -292,7 +305,7 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
 				count[i] = saved / 2;
 				format_tokens(tok, count, n, -1, trial, len);
 				replay_schedule(sc, cfg, trial, &r);
-				if (!same_failure(&r, checker)) {
+				if (!still_fails(&r, target, max_preemptions)) {
 					count[i] = saved;
 					break;
 				}
@@ -311,6 +324,13 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
  * run had made before that step; backtracking picks the deepest step with
  * an untried alternative that stays within the bound.
  */
+/* One more run done; the first one's counters are what a test asks about. */
+static void counted(struct explore_stats *stats)
+{
+	if (stats->runs++ == 0)
+		stats->first = mm_counters;
+}
+
 static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 		       int bound, struct run_result *out,
 		       struct explore_stats *stats)
@@ -330,7 +350,7 @@ static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 		dc.nr_prefix = depth;
 		dc.pos = 0;
 		sim_run(sc, cfg, &dc.base, out);
-		stats->runs++;
+		counted(stats);
 		stats->steps += out->nr_steps;
 		if (out->failed)
 			return 1;
@@ -379,7 +399,7 @@ static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
 	long run, est;
 
 	sim_run(sc, cfg, &first.base, out);	/* learn the run length */
-	stats->runs++;
+	counted(stats);
 	stats->steps += out->nr_steps;
 	if (out->failed)
 		return 1;
@@ -387,7 +407,7 @@ static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
 	for (run = 0; run < st->runs; run++) {
 		pct_init(&pc, st->seed, run, st->depth, est);
 		sim_run(sc, cfg, &pc.base, out);
-		stats->runs++;
+		counted(stats);
 		stats->steps += out->nr_steps;
 		if (out->failed)
 			return 1;
@@ -403,16 +423,23 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 	int found = 0;
 
 	memset(stats, 0, sizeof(*stats));
+	stats->bound = -1;
 	switch (st->kind) {
 	case STRAT_DFS:
-		found = explore_dfs(sc, cfg, st->bound, out, stats);
+		for (stats->bound = 0; stats->bound <= st->bound; stats->bound++) {
+			found = explore_dfs(sc, cfg, stats->bound, out, stats);
+			if (found)
+				break;
+		}
+		if (!found)
+			stats->bound = -1;
 		break;
 	case STRAT_PCT:
 		found = explore_pct(sc, cfg, st, out, stats);
 		break;
 	case STRAT_REPLAY:
 		replay_schedule(sc, cfg, st->schedule, out);
-		stats->runs = 1;
+		counted(stats);
 		stats->steps = out->nr_steps;
 		found = out->failed;
 		break;
@@ -428,52 +455,80 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 static void describe_event(const struct trace_event *ev, char *buf, size_t len)
 {
 	const struct sim_ctx *c = &sim.ctx[ev->ctx];
+	const char *irq = c->kind == CTX_TASK ? "" : "irq ";
 	char obj[48] = "";
 
+	if (ev->opaque) {
+		snprintf(buf, len, "%s%s: %s (reference code)", irq, c->name,
+			 ev->where);
+		return;
+	}
 	if (ev->page >= 0)
 		snprintf(obj, sizeof(obj), "(p%d)", ev->page);
 	else if (ev->lock)
 		snprintf(obj, sizeof(obj), "(%s)", ev->lock);
 	if (ev->page >= 0 && ev->before != ev->after)
-		snprintf(buf, len, "%s%s: %s %s%s %ld->%ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+		snprintf(buf, len, "%s%s: %s %s%s %ld->%ld", irq, c->name, ev->where,
 			 ev->what, obj, ev->before, ev->after);
-	else if (ev->page >= 0 && strncmp(ev->what, "Page", 4) == 0)
-		snprintf(buf, len, "%s%s: %s %s%s = %ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+	else if (ev->page >= 0 && (strncmp(ev->what, "Page", 4) == 0 ||
+				   !strcmp(ev->what, "page_count")))
+		snprintf(buf, len, "%s%s: %s %s%s = %ld", irq, c->name, ev->where,
 			 ev->what, obj, ev->after);
-	else if (ev->page >= 0 && !strcmp(ev->what, "page_count"))
-		snprintf(buf, len, "%s%s: %s page_count%s = %ld",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
-			 obj, ev->after);
 	else
-		snprintf(buf, len, "%s%s: %s %s%s",
-			 c->kind == CTX_TASK ? "" : "irq ", c->name, ev->where,
+		snprintf(buf, len, "%s%s: %s %s%s", irq, c->name, ev->where,
 			 ev->what, obj);
 }
 
+/* A run of reference steps of one context shows as its first step only. */
+static bool continues_opaque(int i)
+{
+	const struct trace_event *ev = &sim.trace[i], *prev;
+
+	if (i == 0 || !ev->opaque)
+		return false;
+	prev = &sim.trace[i - 1];
+	return prev->opaque && prev->ctx == ev->ctx && prev->where == ev->where;
+}
+
+/* How much of @s fits in @width columns, broken after a space if it can be. */
+static int wrap_at(const char *s, int width)
+{
+	int n = (int)strlen(s), cut;
+
+	if (n <= width)
+		return n;
+	for (cut = width; cut > width / 2; cut--)
+		if (s[cut - 1] == ' ')
+			return cut;
+	return width;
+}
+
+/* Two (or more) lanes side by side; long steps wrap inside their lane. */
 void print_trace(FILE *f, int nr_cpus)
 {
-	const int width = 64;
+	const int width = nr_cpus <= 2 ? 45 : 30;
 	int i, cpu;
 
 	fprintf(f, "step ");
 	for (cpu = 0; cpu < nr_cpus; cpu++)
-		fprintf(f, "| %-*s", width, cpu == 0 ? "cpu0" : cpu == 1 ? "cpu1" :
-			cpu == 2 ? "cpu2" : "cpu3");
+		fprintf(f, "| cpu%-*d", width - 3, cpu);
 	fprintf(f, "\n");
 	for (i = 0; i < sim.nr_trace; i++) {
 		const struct trace_event *ev = &sim.trace[i];
 		char buf[160];
+		int off, n = 0;
 
-		if (!strcmp(ev->what, "spin"))
+		if (!strcmp(ev->what, "spin") || continues_opaque(i))
 			continue;
 		describe_event(ev, buf, sizeof(buf));
-		fprintf(f, "%4d ", i + 1);
-		for (cpu = 0; cpu < nr_cpus; cpu++)
-			fprintf(f, "| %-*.*s", width, width,
-				cpu == ev->cpu ? buf : "");
-		fprintf(f, "\n");
+		for (off = 0; off == 0 || buf[off]; off += n) {
+			n = wrap_at(buf + off, width - 1);
+			fprintf(f, off ? "     " : "%4d ", i + 1);
+			for (cpu = 0; cpu < nr_cpus; cpu++)
+				fprintf(f, "| %-*.*s", width - 1, cpu == ev->cpu ? n : 0,
+					cpu == ev->cpu ? buf + off : "");
+			fprintf(f, "\n");
+		}
 	}
 }
 
@@ -493,7 +548,7 @@ void write_dot(FILE *f, int nr_cpus, const char *title)
 			char buf[160];
 
 			if (ev->cpu != cpu || !strcmp(ev->what, "spin") ||
-			    !strcmp(ev->what, "start"))
+			    !strcmp(ev->what, "start") || continues_opaque(i))
 				continue;
 			describe_event(ev, buf, sizeof(buf));
 			fprintf(f, "    e%d [label=\"%d: %s\"%s];\n", i, i + 1, buf,
@@ -506,7 +561,8 @@ void write_dot(FILE *f, int nr_cpus, const char *title)
 	for (i = 0; i < sim.nr_trace; i++) {
 		const struct trace_event *ev = &sim.trace[i];
 
-		if (!strcmp(ev->what, "spin") || !strcmp(ev->what, "start"))
+		if (!strcmp(ev->what, "spin") || !strcmp(ev->what, "start") ||
+		    continues_opaque(i))
 			continue;
 		if (prev[ev->cpu] >= 0)
 			fprintf(f, "  e%d -> e%d;\n", prev[ev->cpu], i);

@@ -3,10 +3,12 @@
  *
  *   lrusim --variant V --scenario S [--cpus N] [--up] [--check LIST]
  *          [--strategy dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]...
- *          [--dot FILE] [--counters] [--trace]
- *   lrusim --list
+ *          [--dot FILE] [--counters] [--trace] [--json]
+ *   lrusim --list [--json]
  *
  * Exit 0: no failure found; 1: a failure was found; 2: bad arguments.
+ * With --json, stdout is one JSON object (docs/lrusim-json.md), the only
+ * thing the runner reads; without it, a report for people.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -14,9 +16,12 @@
 #include <string.h>
 
 #include "lrulab/explore.h"
+#include "lrulab/json.h"
 #include "lrulab/mm.h"
 
 #define SCHED_LEN	16384
+#define MAX_STRATEGIES	8
+#define JSON_VERSION	1
 
 static void usage_error(const char *arg, const char *why)
 {
@@ -24,22 +29,70 @@ static void usage_error(const char *arg, const char *why)
 	exit(2);
 }
 
-static void list_all(void)
+static const char *const counter_names[] = {
+	"freed", "freed_in_irq", "left_on_lru", "left_on_lru_task",
+	"reclaimed_zero_count", "reclaimed_swap_cache", "lru_del_in_irq",
+	"cow_copies", "scanned",
+};
+
+static void counter_values(const struct mm_counters *c, int *v)
 {
+	v[0] = c->freed;
+	v[1] = c->freed_in_irq;
+	v[2] = c->left_on_lru;
+	v[3] = c->left_on_lru_task;
+	v[4] = c->reclaimed_zero_count;
+	v[5] = c->reclaimed_swap_cache;
+	v[6] = c->lru_del_in_irq;
+	v[7] = c->cow_copies;
+	v[8] = c->scanned;
+}
+
+#define NR_COUNTERS	(int)(sizeof(counter_names) / sizeof(counter_names[0]))
+
+static void list_all(bool json)
+{
+	struct json j;
 	int i;
 
+	if (json) {
+		json_init(&j, stdout);
+		json_object(&j, NULL);
+		json_string(&j, "schema", "lrulab.lrusim.list");
+		json_long(&j, "version", JSON_VERSION);
+		json_array(&j, "variants");
+		for (i = 0; variants[i]; i++)
+			json_string(&j, NULL, variants[i]->name);
+		json_end(&j);
+		json_array(&j, "scenarios");
+		for (i = 0; scenarios[i].name; i++)
+			json_string(&j, NULL, scenarios[i].name);
+		json_end(&j);
+		json_array(&j, "checkers");
+		for (i = 0; i < NR_CHECKERS; i++)
+			json_string(&j, NULL, checker_names[i]);
+		json_end(&j);
+		json_array(&j, "counters");
+		for (i = 0; i < NR_COUNTERS; i++)
+			json_string(&j, NULL, counter_names[i]);
+		json_end(&j);
+		json_long(&j, "instances", NR_INSTANCES);
+		json_end(&j);
+		return;
+	}
 	printf("variants:\n");
 	for (i = 0; variants[i]; i++)
 		printf("  %-16s %s\n", variants[i]->name, variants[i]->summary);
 	printf("  %-16s %s\n", "student",
-	       "the hooks of the lab.c linked in (lrusim-lab), fix-0212 for the rest");
+	       "the hooks of the lab.c built in (lrusim-lab), fix-0212 for the rest");
 	printf("scenarios:\n");
 	for (i = 0; scenarios[i].name; i++)
 		printf("  %-16s %s\n", scenarios[i].name, scenarios[i].summary);
-	printf("checkers:\n ");
+	printf("checkers (default: all but nr-pages; always: the fatal ones):\n ");
 	for (i = 0; i < NR_CHECKERS; i++)
-		printf(" %s", checker_names[i]);
-	printf("\n");
+		printf(" %s%s", checker_names[i],
+		       FATAL_CHECKERS & (1u << i) ? "*" : "");
+	printf("\n  (* fatal: always checked)\n");
 }
 
 static unsigned parse_checkers(const char *list)
@@ -52,6 +105,10 @@ static unsigned parse_checkers(const char *list)
 	     tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "all")) {
 			mask |= (1u << NR_CHECKERS) - 1;
+			continue;
+		}
+		if (!strcmp(tok, "default")) {
+			mask |= DEFAULT_CHECKERS;
 			continue;
 		}
 		for (i = 0; i < NR_CHECKERS; i++)
@@ -100,55 +157,212 @@ static void parse_strategy(const char *arg, struct strategy *st)
 	}
 }
 
-static void print_counters(void)
+/* What one invocation found: the report both outputs are written from. */
+struct outcome {
+	const char *strategy_text[MAX_STRATEGIES];
+	struct explore_stats stats[MAX_STRATEGIES];
+	int nr_run;			/* strategies run (the last found it) */
+	int diverged_at[MAX_STRATEGIES];	/* replays: run_result.diverged_at */
+	bool found;
+	struct run_result found_run;	/* the failing run as found */
+	char sched[SCHED_LEN];
+	int preemptions;
+	char sched_min[SCHED_LEN];
+	struct run_result min_run;	/* its replay: the trace in sim.trace */
+	int counters[NR_COUNTERS];
+};
+
+static void print_counters(const int *v)
 {
-	printf("counters: freed=%d freed_in_irq=%d left_on_lru=%d "
-	       "left_on_lru_task=%d reclaimed_zero_count=%d "
-	       "reclaimed_swap_cache=%d lru_del_in_irq=%d cow_copies=%d\n",
-	       mm_counters.freed, mm_counters.freed_in_irq,
-	       mm_counters.left_on_lru, mm_counters.left_on_lru_task,
-	       mm_counters.reclaimed_zero_count,
-	       mm_counters.reclaimed_swap_cache, mm_counters.lru_del_in_irq,
-	       mm_counters.cow_copies);
+	int i;
+
+	printf("counters:");
+	for (i = 0; i < NR_COUNTERS; i++)
+		printf(" %s=%d", counter_names[i], v[i]);
+	printf("\n");
 }
 
-static void report_failure(const struct scenario *sc,
-			   const struct sim_config *cfg,
-			   const struct run_result *r, const char *sched,
-			   const char *dot)
+static void write_dot_file(const char *dot, int nr_cpus, const char *title)
 {
-	char sched_min[SCHED_LEN];
-	struct run_result m;
+	FILE *f = fopen(dot, "w");
+
+	if (!f)
+		usage_error(dot, "cannot write the --dot file");
+	write_dot(f, nr_cpus, title);
+	fclose(f);
+}
+
+static void print_text(const struct outcome *o, const struct sim_config *cfg,
+		       const struct scenario *sc, bool counters, bool trace)
+{
+	const struct sim_failure *fl = &o->found_run.failure;
 	char a[96], b[96];
+	long runs = 0, steps = 0;
+	double seconds = 0;
+	int i;
 
-	printf("FAILURE [%s] %s\n", checker_names[r->failure.checker],
-	       r->failure.msg);
-	if (r->failure.page >= 0)
-		printf("  page: p%d\n", r->failure.page);
-	printf("  contexts: %s; %s\n", ctx_describe(r->failure.ctx, a, sizeof(a)),
-	       ctx_describe(r->failure.other_ctx, b, sizeof(b)));
-	printf("schedule: %s\n", sched);
-	snprintf(sched_min, sizeof(sched_min), "%s", sched);
-	minimize_schedule(sc, cfg, r->failure.checker, sched_min,
-			  sizeof(sched_min));
-	replay_schedule(sc, cfg, sched_min, &m);
-	printf("minimized schedule: %s\n", sched_min);
-	printf("minimized failure: [%s] %s\n",
-	       m.failed ? checker_names[m.failure.checker] : "none",
-	       m.failed ? m.failure.msg : "(the minimized schedule did not fail)");
-	printf("preemptions: %d\n", m.preemptions);
-	printf("trace of the minimized schedule:\n");
-	print_trace(stdout, cfg->nr_cpus);
-	if (dot) {
-		FILE *f = fopen(dot, "w");
-
-		if (!f) {
-			fprintf(stderr, "lrusim: --dot %s: cannot write\n", dot);
-			exit(2);
-		}
-		write_dot(f, cfg->nr_cpus, m.failed ? m.failure.msg : sc->name);
-		fclose(f);
+	printf("variant %s, scenario %s, %d cpu%s%s", variant->name, sc->name,
+	       cfg->nr_cpus, cfg->nr_cpus > 1 ? "s" : "",
+	       cfg->up ? " (UP kernel)" : "");
+	if (instance.number)
+		printf(", instance %d (%d pages ahead, %d and %d touched first%s)",
+		       instance.number, instance.pad, instance.lead[0],
+		       instance.lead[1], instance.swap_cpus ? ", cpus swapped" : "");
+	printf("\n");
+	for (i = 0; i < o->nr_run; i++) {
+		runs += o->stats[i].runs;
+		steps += o->stats[i].steps;
+		seconds += o->stats[i].seconds;
 	}
+	if (o->found) {
+		const struct explore_stats *last = &o->stats[o->nr_run - 1];
+
+		printf("FAILURE [%s] %s\n", checker_names[fl->checker], fl->msg);
+		if (fl->page >= 0)
+			printf("  page: p%d\n", fl->page);
+		printf("  contexts: %s; %s\n", ctx_describe(fl->ctx, a, sizeof(a)),
+		       ctx_describe(fl->other_ctx, b, sizeof(b)));
+		printf("found by: %s", o->strategy_text[o->nr_run - 1]);
+		if (last->bound >= 0)
+			printf(" (least preemption bound that fails: %d)", last->bound);
+		printf("\nschedule: %s\npreemptions: %d\n", o->sched, o->preemptions);
+		printf("minimized schedule: %s\n", o->sched_min);
+		printf("minimized preemptions: %d\n", o->min_run.preemptions);
+		printf("trace of the minimized schedule:\n");
+		print_trace(stdout, cfg->nr_cpus);
+	} else {
+		printf("no failure found\n");
+		if (trace) {
+			printf("trace of the last schedule run:\n");
+			print_trace(stdout, cfg->nr_cpus);
+		}
+	}
+	if (counters)
+		print_counters(o->counters);
+	printf("explored: %ld schedules, %ld steps, %.6f s (%.0f schedules/s)\n",
+	       runs, steps, seconds, seconds > 0 ? runs / seconds : 0.0);
+}
+
+static void json_ctx(struct json *j, const char *key, const struct ctx_ident *c)
+{
+	if (c->id < 0) {
+		json_null(j, key);
+		return;
+	}
+	json_object(j, key);
+	json_long(j, "id", c->id);
+	json_string(j, "kind", ctx_kind_name(c->kind));
+	json_long(j, "cpu", c->cpu);
+	json_string(j, "name", c->name);
+	json_end(j);
+}
+
+static void json_trace(struct json *j, const char *key)
+{
+	int i;
+
+	json_array(j, key);
+	for (i = 0; i < sim.nr_trace; i++) {
+		const struct trace_event *ev = &sim.trace[i];
+		const struct sim_ctx *c = &sim.ctx[ev->ctx];
+
+		json_object(j, NULL);
+		json_long(j, "step", i + 1);
+		json_long(j, "cpu", ev->cpu);
+		json_long(j, "ctx", ev->ctx);
+		json_string(j, "name", c->name);
+		json_string(j, "kind", ctx_kind_name(c->kind));
+		json_string(j, "what", ev->what);
+		json_string(j, "where", ev->where);
+		if (ev->page >= 0)
+			json_long(j, "page", ev->page);
+		else
+			json_null(j, "page");
+		json_string(j, "lock", ev->lock);
+		json_long(j, "before", ev->before);
+		json_long(j, "after", ev->after);
+		json_string(j, "hook", ev->hook);
+		json_bool(j, "opaque", ev->opaque);
+		json_end(j);
+	}
+	json_end(j);
+	json_bool(j, "trace_complete", sim.nr_trace < SIM_MAX_TRACE);
+}
+
+static void json_failure_core(struct json *j, const struct sim_failure *f)
+{
+	json_string(j, "checker", checker_names[f->checker]);
+	json_string(j, "message", f->msg);
+	if (f->page >= 0)
+		json_long(j, "page", f->page);
+	else
+		json_null(j, "page");
+	json_ctx(j, "context", &f->who);
+	json_ctx(j, "other_context", &f->other);
+}
+
+static void print_json(const struct outcome *o, const struct sim_config *cfg,
+		       const struct scenario *sc, bool trace)
+{
+	struct json j;
+	int i;
+
+	json_init(&j, stdout);
+	json_object(&j, NULL);
+	json_string(&j, "schema", "lrulab.lrusim.result");
+	json_long(&j, "version", JSON_VERSION);
+	json_string(&j, "variant", variant->name);
+	json_string(&j, "scenario", sc->name);
+	json_long(&j, "instance", instance.number);
+	json_long(&j, "cpus", cfg->nr_cpus);
+	json_bool(&j, "up", cfg->up);
+	json_array(&j, "checkers");
+	for (i = 0; i < NR_CHECKERS; i++)
+		if (sim_checker_on_mask(cfg->checkers, i))
+			json_string(&j, NULL, checker_names[i]);
+	json_end(&j);
+	json_array(&j, "strategies");
+	for (i = 0; i < o->nr_run; i++) {
+		json_object(&j, NULL);
+		json_string(&j, "strategy", o->strategy_text[i]);
+		json_long(&j, "schedules", o->stats[i].runs);
+		json_long(&j, "steps", o->stats[i].steps);
+		json_double(&j, "seconds", o->stats[i].seconds);
+		json_bool(&j, "failed", o->found && i == o->nr_run - 1);
+		if (o->stats[i].bound >= 0)
+			json_long(&j, "bound", o->stats[i].bound);
+		if (o->diverged_at[i] >= 0)
+			json_long(&j, "diverged_at", o->diverged_at[i]);
+		json_end(&j);
+	}
+	json_end(&j);
+	if (o->found) {
+		json_object(&j, "failure");
+		json_failure_core(&j, &o->found_run.failure);
+		json_string(&j, "strategy", o->strategy_text[o->nr_run - 1]);
+		if (o->stats[o->nr_run - 1].bound >= 0)
+			json_long(&j, "bound", o->stats[o->nr_run - 1].bound);
+		else
+			json_null(&j, "bound");
+		json_string(&j, "schedule", o->sched);
+		json_long(&j, "preemptions", o->preemptions);
+		json_object(&j, "minimized");
+		json_string(&j, "schedule", o->sched_min);
+		json_long(&j, "preemptions", o->min_run.preemptions);
+		json_failure_core(&j, &o->min_run.failure);
+		json_end(&j);
+		json_trace(&j, "trace");
+		json_end(&j);
+	} else {
+		json_null(&j, "failure");
+		if (trace)
+			json_trace(&j, "trace");
+	}
+	json_object(&j, "counters");
+	for (i = 0; i < NR_COUNTERS; i++)
+		json_long(&j, counter_names[i], o->counters[i]);
+	json_end(&j);
+	json_end(&j);
 }
 
 int main(int argc, char **argv)
@@ -163,22 +377,23 @@ int main(int argc, char **argv)
 		{ "dot", required_argument, NULL, 'd' },
 		{ "counters", no_argument, NULL, 'C' },
 		{ "trace", no_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "instance", required_argument, NULL, 'I' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct sim_config cfg = { .nr_cpus = 2, .checkers = (1u << NR_CHECKERS) - 1,
+	struct sim_config cfg = { .nr_cpus = 2, .checkers = DEFAULT_CHECKERS,
 				  .step_limit = MAX_STEPS };
 	/* --strategy may be given several times: each runs until one fails */
-	struct strategy strategies[8] = { { .kind = STRAT_DFS, .bound = 2 } };
-	int nr_strategies = 0, i;
+	struct strategy strategies[MAX_STRATEGIES] = {
+		{ .kind = STRAT_DFS, .bound = 2 } };
+	const char *strategy_text[MAX_STRATEGIES] = { "dfs:2" };
+	static struct outcome o;
+	int nr_strategies = 0, i, c;
 	const char *variant_name = NULL, *scenario_name = NULL, *dot = NULL;
-	bool counters = false, trace = false;
+	bool counters = false, trace = false, json = false, list = false;
 	const struct scenario *sc;
-	struct explore_stats stats;
-	struct run_result r;
-	static char sched[SCHED_LEN];
-	int c, found;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -200,8 +415,9 @@ int main(int argc, char **argv)
 			cfg.checkers = parse_checkers(optarg);
 			break;
 		case 'S':
-			if (nr_strategies == 8)
+			if (nr_strategies == MAX_STRATEGIES)
 				usage_error("--strategy", "at most 8 of them");
+			strategy_text[nr_strategies] = optarg;
 			parse_strategy(optarg, &strategies[nr_strategies++]);
 			break;
 		case 'd':
@@ -213,14 +429,28 @@ int main(int argc, char **argv)
 		case 'T':
 			trace = true;
 			break;
+		case 'j':
+			json = true;
+			break;
+		case 'I': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 0 || n >= NR_INSTANCES)
+				usage_error("--instance", "a number from 0 to 2047");
+			set_instance((int)n);
+			break;
+		}
 		case 'l':
-			list_all();
-			return 0;
+			list = true;
+			break;
 		case 'h':
 			printf("usage: lrusim --variant V --scenario S [--cpus N] "
 			       "[--up] [--check LIST]\n              [--strategy "
-			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE] "
-			       "[--dot FILE] [--counters] [--trace]\n       lrusim --list\n");
+			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]... "
+			       "[--dot FILE] [--counters] [--trace] [--json]\n"
+			       "              [--instance N]\n"
+			       "       lrusim --list [--json]\n");
 			return 0;
 		default:
 			usage_error(argv[optind - 1], "unknown option");
@@ -228,53 +458,57 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error(argv[optind], "unexpected argument");
+	if (list) {
+		list_all(json);
+		return 0;
+	}
 	if (!variant_name)
 		usage_error("--variant", "required (lrusim --list shows them)");
 	if (!scenario_name)
 		usage_error("--scenario", "required (lrusim --list shows them)");
 	variant = find_variant(variant_name);
 	if (!variant)
-		usage_error(variant_name, "unknown variant (lrusim --list)");
+		usage_error(variant_name, strcmp(variant_name, "student") ?
+			    "unknown variant (lrusim --list)" :
+			    "this lrusim has no lab.c built in (lrusim-lab has)");
 	sc = find_scenario(scenario_name);
 	if (!sc)
 		usage_error(scenario_name, "unknown scenario (lrusim --list)");
 	if (cfg.up)
 		cfg.nr_cpus = 1;
 
-	printf("variant %s, scenario %s, %d cpu%s%s\n", variant->name, sc->name,
-	       cfg.nr_cpus, cfg.nr_cpus > 1 ? "s" : "", cfg.up ? " (UP kernel)" : "");
-	found = 0;
-	memset(&stats, 0, sizeof(stats));
-	for (i = 0; i < (nr_strategies ? nr_strategies : 1) && !found; i++) {
-		struct explore_stats one;
-
-		found = explore(sc, &cfg, &strategies[i], &r, sched, sizeof(sched),
-				&one);
-		stats.runs += one.runs;
-		stats.steps += one.steps;
-		stats.seconds += one.seconds;
+	if (!nr_strategies)
+		nr_strategies = 1;
+	sim_watchdog_start();
+	for (i = 0; i < nr_strategies && !o.found; i++) {
+		o.strategy_text[i] = strategy_text[i];
+		o.found = explore(sc, &cfg, &strategies[i], &o.found_run, o.sched,
+				  sizeof(o.sched), &o.stats[i]);
+		o.diverged_at[i] = strategies[i].kind == STRAT_REPLAY ?
+			o.found_run.diverged_at : -1;
+		o.nr_run = i + 1;
 	}
-	if (found) {
-		report_failure(sc, &cfg, &r, sched, dot);
-	} else {
-		printf("no failure found\n");
-		if (trace) {
-			printf("trace of the last schedule run:\n");
-			print_trace(stdout, cfg.nr_cpus);
-		}
-		if (dot) {
-			FILE *f = fopen(dot, "w");
-
-			if (!f)
-				usage_error(dot, "cannot write the --dot file");
-			write_dot(f, cfg.nr_cpus, sc->name);
-			fclose(f);
+	if (o.found) {
+		o.preemptions = o.found_run.preemptions;
+		o.found_run.steps = NULL;	/* reused by the replays below */
+		snprintf(o.sched_min, sizeof(o.sched_min), "%s", o.sched);
+		if (o.found_run.failure.spun) {
+			/* every replay would spin a second too: keep the run found */
+			o.min_run = o.found_run;
+		} else {
+			minimize_schedule(sc, &cfg, &o.found_run.failure, o.preemptions,
+					  o.sched_min, sizeof(o.sched_min));
+			replay_schedule(sc, &cfg, o.sched_min, &o.min_run);
 		}
 	}
-	if (counters)
-		print_counters();
-	printf("explored: %ld schedules, %ld steps, %.6f s (%.0f schedules/s)\n",
-	       stats.runs, stats.steps, stats.seconds,
-	       stats.seconds > 0 ? stats.runs / stats.seconds : 0.0);
-	return found ? 1 : 0;
+	/* the first run of the first strategy: the default order, or the replay */
+	counter_values(&o.stats[0].first, o.counters);
+	if (json)
+		print_json(&o, &cfg, sc, trace);
+	else
+		print_text(&o, &cfg, sc, counters, trace);
+	if (dot)
+		write_dot_file(dot, cfg.nr_cpus, o.found && o.min_run.failed ?
+			       o.min_run.failure.msg : sc->name);
+	return o.found ? 1 : 0;
 }

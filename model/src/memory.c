@@ -24,7 +24,7 @@ void mm_reset_mms(void)
 	}
 }
 
-/* mm/memory.c do_anonymous_page(): a fresh writable page, on the LRU */
+/* mm/memory.c do_anonymous_page(): a fresh writable page, on the LRU, referenced */
 int do_anonymous_page(struct mm_struct *mm, int addr)
 {
 	struct page *page = alloc_page();
@@ -33,8 +33,9 @@ int do_anonymous_page(struct mm_struct *mm, int addr)
 		return -1;
 	spin_lock(&mm->page_table_lock);
 	mm->pte[addr] = (pte_t){ .page = page, .write = true };
-	spin_unlock(&mm->page_table_lock);
 	lru_cache_add(page);
+	mark_page_accessed(page);	/* PG_referenced, as 2.4.17 sets it */
+	spin_unlock(&mm->page_table_lock);
 	return 1;
 }
 
@@ -81,7 +82,7 @@ static int __do_wp_page(struct mm_struct *mm, int addr, struct page *old_page)
 	}
 	spin_unlock(&mm->page_table_lock);
 	page_cache_release(new_page);
-	variant->do_wp_page_release_old(old_page);
+	call_lab_do_wp_page_release_old(old_page);
 	return 1;	/* Minor fault */
 }
 

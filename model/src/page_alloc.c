@@ -53,16 +53,30 @@ struct page *alloc_page(void)
 	return page;
 }
 
+/* The variant's PageLRU handling: 1 if it left the page for later */
+static int left_on_lru(struct page *page)
+{
+	if (!call_lab_free_pages_ok_lru(page))
+		return 0;
+	mm_counters.left_on_lru++;
+	if (!in_interrupt())
+		mm_counters.left_on_lru_task++;
+	return 1;
+}
+
 /*
- * mm/page_alloc.c __free_pages_ok(): the BUG checks, then the variant's
- * PageLRU handling (the hook at the spot of the 12 Feb hunk), then the page
- * goes back on the free list under zone->lock.
+ * mm/page_alloc.c __free_pages_ok(): the variant's PageLRU handling (the
+ * hook at the spot of the 12 Feb hunk, or at the top where 2.4.18-pre9 had
+ * its lru_cache_del), the BUG checks, then the page goes back on the free
+ * list under zone->lock.
  */
 void __free_pages_ok(struct page *page, unsigned int order)
 {
 	unsigned long flags;
 
 	(void)order;
+	if (variant->lru_test_first && left_on_lru(page))
+		return;
 	if (page->buffers)
 		BUG();
 	if (page->mapping)
@@ -71,17 +85,15 @@ void __free_pages_ok(struct page *page, unsigned int order)
 		BUG();
 	if (PageLocked(page))
 		BUG();
-	if (variant->free_pages_ok_lru(page)) {
-		mm_counters.left_on_lru++;
-		if (!in_interrupt())
-			mm_counters.left_on_lru_task++;
+	if (!variant->lru_test_first && left_on_lru(page))
 		return;
-	}
 	if (PageLRU(page))
 		BUG();
 	if (PageActive(page))
 		BUG();
 
+	if (!page->free)
+		mm_check_unheld(page);
 	spin_lock_irqsave(&zone_lock, flags);
 	if (page->free) {
 		char who[96];
@@ -100,6 +112,7 @@ void __free_pages_ok(struct page *page, unsigned int order)
 	/* page->flags &= ~(PG_referenced|PG_dirty), done by the allocator */
 	page->flags &= ~(1UL << PG_referenced | 1UL << PG_dirty);
 	page->free = true;
+	page->was_active = false;
 	page->freed_by = sim.running;
 	free_list[nr_free++] = page;
 	mm_counters.freed++;

@@ -1,5 +1,7 @@
 /*
- * The simulated machine: contexts as ucontext coroutines, one scheduler
+ * The simulated machine: contexts as coroutines (started with makecontext,
+ * switched with _setjmp/_longjmp, which unlike swapcontext make no system
+ * call to save the signal mask at every switch), one scheduler
  * loop that asks a chooser what happens at every yield point, the trace,
  * and failure reporting.  A run starts from mm_reset() and a scenario's
  * setup, and ends at quiescence (after the epilogue's reclaim pass and the
@@ -9,7 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -24,6 +29,8 @@
 #endif
 
 struct sim sim;
+void (*sim_switch_in)(struct sim_ctx *c);
+void (*sim_switch_out)(struct sim_ctx *c);
 
 const char *const checker_names[NR_CHECKERS] = {
 	[CHK_DOUBLE_FREE] = "double-free",
@@ -37,18 +44,13 @@ const char *const checker_names[NR_CHECKERS] = {
 	[CHK_DEADLOCK] = "deadlock",
 	[CHK_STEP_LIMIT] = "step-limit",
 	[CHK_NR_PAGES] = "nr-pages",
+	[CHK_OOPS] = "oops",
 };
 
-/* Failures after which the run cannot meaningfully go on. */
-static const unsigned fatal_checkers = 1u << CHK_DOUBLE_FREE |
-	1u << CHK_LRU_CORRUPTION | 1u << CHK_BUG | 1u << CHK_DEADLOCK |
-	1u << CHK_STEP_LIMIT;
-
-static ucontext_t sched_uctx;
-static ucontext_t ctx_uctx[SIM_MAX_CTX];
+static ucontext_t ctx_uctx[SIM_MAX_CTX];	/* a context's first entry */
+static jmp_buf sched_jmp, ctx_jmp[SIM_MAX_CTX];
 static void *ctx_stacks[SIM_MAX_CTX];
-static bool run_aborted;	/* a disabled fatal checker ended the run */
-static bool on_ctx_stack;	/* a coroutine is executing, not the scheduler */
+static volatile bool on_ctx_stack;	/* a coroutine runs, not the scheduler */
 
 #ifdef __SANITIZE_ADDRESS__
 static const void *main_stack_bottom;
@@ -57,7 +59,32 @@ static size_t main_stack_size;
 
 bool sim_checker_on(enum checker checker)
 {
-	return sim.cfg.checkers & (1u << checker);
+	return (sim.cfg.checkers | FATAL_CHECKERS) & (1u << checker);
+}
+
+static void ident(struct ctx_ident *out, int id)
+{
+	out->id = id;
+	if (id < 0 || id >= sim.nr_ctx) {
+		*out = (struct ctx_ident){ .id = -1, .cpu = -1, .name = NULL };
+		return;
+	}
+	out->kind = sim.ctx[id].kind;
+	out->cpu = sim.ctx[id].cpu;
+	out->name = sim.ctx[id].name;
+}
+
+static bool same_ident(const struct ctx_ident *a, const struct ctx_ident *b)
+{
+	if (a->id < 0 || b->id < 0)
+		return a->id < 0 && b->id < 0;
+	return a->kind == b->kind && a->name && b->name && !strcmp(a->name, b->name);
+}
+
+bool same_failure(const struct sim_failure *a, const struct sim_failure *b)
+{
+	return a->checker == b->checker && a->page == b->page &&
+	       same_ident(&a->who, &b->who) && same_ident(&a->other, &b->other);
 }
 
 const char *ctx_kind_name(enum ctx_kind kind)
@@ -142,12 +169,12 @@ static void switch_to_scheduler(struct sim_ctx *c, bool dying)
 
 	__sanitizer_start_switch_fiber(dying ? NULL : &fake, main_stack_bottom,
 				       main_stack_size);
-	swapcontext(&ctx_uctx[c->id], &sched_uctx);
+#endif
+	if (dying || !_setjmp(ctx_jmp[c->id]))
+		_longjmp(sched_jmp, 1);
+#ifdef __SANITIZE_ADDRESS__
 	__sanitizer_finish_switch_fiber(fake, &main_stack_bottom,
 					&main_stack_size);
-#else
-	(void)dying;
-	swapcontext(&ctx_uctx[c->id], &sched_uctx);
 #endif
 }
 
@@ -184,6 +211,11 @@ static void *alloc_stack(void)
 
 static void resume(struct sim_ctx *c)
 {
+	bool first = !c->started;
+#ifdef __SANITIZE_ADDRESS__
+	void *fake = NULL;
+#endif
+
 	if (!c->started) {
 		if (!ctx_stacks[c->id])
 			ctx_stacks[c->id] = alloc_stack();
@@ -196,18 +228,21 @@ static void resume(struct sim_ctx *c)
 	}
 	sim.running = c->id;
 	on_ctx_stack = true;
+	if (sim_switch_in)
+		sim_switch_in(c);
 #ifdef __SANITIZE_ADDRESS__
-	{
-		void *fake = NULL;
-
-		__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id],
-					       CTX_STACK_SIZE);
-		swapcontext(&sched_uctx, &ctx_uctx[c->id]);
-		__sanitizer_finish_switch_fiber(fake, NULL, NULL);
-	}
-#else
-	swapcontext(&sched_uctx, &ctx_uctx[c->id]);
+	__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id], CTX_STACK_SIZE);
 #endif
+	if (!_setjmp(sched_jmp)) {
+		if (first)
+			setcontext(&ctx_uctx[c->id]);
+		_longjmp(ctx_jmp[c->id], 1);
+	}
+#ifdef __SANITIZE_ADDRESS__
+	__sanitizer_finish_switch_fiber(fake, NULL, NULL);
+#endif
+	if (sim_switch_out)
+		sim_switch_out(c);
 	on_ctx_stack = false;
 	sim.running = -1;
 }
@@ -231,7 +266,7 @@ void sim_trace_result(long before, long after)
 {
 	struct sim_ctx *c = sim_current();
 
-	if (!c || c->last_trace < 0)
+	if (!c || c->last_trace < 0 || sim.trace[c->last_trace].opaque)
 		return;
 	sim.trace[c->last_trace].before = before;
 	sim.trace[c->last_trace].after = after;
@@ -243,16 +278,16 @@ void sim_fail(enum checker checker, const struct page *page, int other_ctx,
 	struct sim_ctx *c = sim_current();
 	va_list ap;
 
-	if (!sim_checker_on(checker)) {
-		if (!(fatal_checkers & (1u << checker)))
-			return;
-		run_aborted = true;
-	} else if (!sim.failed) {
+	if (!sim_checker_on(checker))
+		return;
+	if (!sim.failed) {
 		sim.failed = true;
 		sim.failure.checker = checker;
 		sim.failure.page = page ? page->id : -1;
 		sim.failure.ctx = c ? c->id : -1;
 		sim.failure.other_ctx = other_ctx;
+		ident(&sim.failure.who, sim.failure.ctx);
+		ident(&sim.failure.other, other_ctx);
 		sim.failure.step = sim.nr_trace;
 		va_start(ap, fmt);
 		vsnprintf(sim.failure.msg, sizeof(sim.failure.msg), fmt, ap);
@@ -261,6 +296,56 @@ void sim_fail(enum checker checker, const struct page *page, int other_ctx,
 	if (c && on_ctx_stack)
 		switch_to_scheduler(c, true);
 	/* from the scheduler or the quiescence checks: the caller returns */
+}
+
+#define WATCHDOG_TICK_US	100000
+#define WATCHDOG_TICKS		10	/* a second of CPU time */
+
+/*
+ * The coroutine it interrupts never runs again: sim_fail() switches to the
+ * scheduler, which ends the run, so nothing interrupted is resumed.
+ */
+static void watchdog(int sig)
+{
+	static long last_steps = -1;
+	static int ticks;
+	struct sim_ctx *c = sim_current();
+
+	(void)sig;
+	if (!on_ctx_stack || !c || sim.steps != last_steps) {
+		last_steps = sim.steps;
+		ticks = 0;
+		return;
+	}
+	if (++ticks < WATCHDOG_TICKS)
+		return;
+	ticks = 0;
+	last_steps = -1;
+	sim.failure.spun = true;
+	/* leaving the handler by a jump keeps the signal blocked: unblock it */
+	{
+		sigset_t set;
+
+		sigemptyset(&set);
+		sigaddset(&set, SIGVTALRM);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
+	sim_fail(CHK_STEP_LIMIT, NULL, -1,
+		 "step limit: %s ran on for a second without a step of the machine "
+		 "(an endless loop in %s?)", c->name, c->hook ? c->hook : "model code");
+}
+
+void sim_watchdog_start(void)
+{
+	struct itimerval every = {
+		.it_interval = { .tv_usec = WATCHDOG_TICK_US },
+		.it_value = { .tv_usec = WATCHDOG_TICK_US },
+	};
+	struct sigaction sa = { .sa_handler = watchdog };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGVTALRM, &sa, NULL);
+	setitimer(ITIMER_VIRTUAL, &every, NULL);
 }
 
 static bool ctx_enabled(const struct sim_ctx *c)
@@ -342,6 +427,15 @@ static void record_trace(struct sim_ctx *c)
 	*ev = c->next;
 	ev->ctx = c->id;
 	ev->cpu = c->cpu;
+	ev->hook = c->hook;
+	ev->opaque = c->opaque;
+	if (c->opaque) {
+		/* the reference's steps are its answer: one opaque step each */
+		ev->what = "reference code";
+		ev->where = c->hook;
+		ev->page = -1;
+		ev->lock = NULL;
+	}
 	c->last_trace = sim.nr_trace++;
 }
 
@@ -415,16 +509,16 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 	sim.failed = false;
 	sim.in_epilogue = false;
 	sim.nr_trace = 0;
-	run_aborted = false;
 	for (cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
 		sim.cur_ctx[cpu] = -1;
 	mm_reset();
-	sc->setup();
+	scenario_start(sc);
 
 	out->nr_steps = 0;
 	out->preemptions = 0;
+	out->diverged_at = -1;
 	out->steps = steps;
-	while (!sim.failed && !run_aborted) {
+	while (!sim.failed) {
 		int dflt, n, pick;
 		struct sim_ctx *c;
 
@@ -471,7 +565,7 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 		if (c->state == CTX_DONE)
 			retire_irq(c);
 	}
-	if (!sim.failed && !run_aborted)
+	if (!sim.failed)
 		mm_check_quiescent();
 	out->failed = sim.failed;
 	out->failure = sim.failure;

@@ -121,6 +121,33 @@ void lru_cache_add(struct page *page)
 	}
 }
 
+/* mm/swap.c activate_page(): move an inactive LRU page to the active list */
+void activate_page(struct page *page)
+{
+	unsigned long flags = lru_lock(__func__);
+
+	if (PageLRU(page) && !PageActive(page)) {
+		lru_list_del(&page->lru, __func__);
+		nr_inactive_pages--;
+		SetPageActive(page);
+		lru_list_add(&page->lru, &active_list, __func__);
+		nr_active_pages++;
+		page->was_active = true;
+	}
+	lru_unlock(flags, __func__);
+}
+
+/* mm/filemap.c mark_page_accessed(): a second touch activates the page */
+void mark_page_accessed(struct page *page)
+{
+	if (!PageActive(page) && PageReferenced(page)) {
+		activate_page(page);
+		model_clear_bit(PG_referenced, page, __func__);
+		return;
+	}
+	SetPageReferenced(page);
+}
+
 /* mm/swap.c __lru_cache_del(): the caller holds pagemap_lru_lock */
 void __lru_cache_del(struct page *page)
 {

@@ -64,7 +64,7 @@ void free_page_and_swap_cache(struct page *page)
 		remove_exclusive_swap_page(page);
 		UnlockPage(page);
 	}
-	variant->free_page_and_swap_cache_release(page);
+	call_lab_free_page_and_swap_cache_release(page);
 }
 
 /* mm/filemap.c find_trylock_page(): no reference taken, page locked */

@@ -175,7 +175,7 @@ void free_swap_and_cache(unsigned long entry)
 		/* Only cache user (+us), or swap space full? Free it! */
 		if (page_count(page) - !!page->buffers == 2 || vm_swap_full()) {
 			delete_from_swap_cache(page);
-			variant->free_swap_and_cache_deleted(page);
+			call_lab_free_swap_and_cache_deleted(page);
 			SetPageDirty(page);
 		}
 		UnlockPage(page);

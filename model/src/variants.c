@@ -1,18 +1,15 @@
 /*
  * The historical variants of the code at the spots of the 12 Feb 2002
  * patch, from the thread and from later kernels, each as a set of hook
- * implementations plus its base differences.  fix-0212 is built from the
- * labs' reference solutions (labs/<id>/solution.c), its single source.
+ * implementations plus its base differences.  fix-0212 is the labs'
+ * reference solutions (labs/<id>/solution.c, compiled in natively: they
+ * define the lab_* hooks of hooks.h), its single source.
  */
 #include <string.h>
 
 #include "lrulab/mm.h"
+#include "lrulab/sim.h"
 
-int fix0212_free_pages_ok_lru(struct page *page);
-int fix0212_shrink_cache_zero_count(struct page *page, int *nr_pages);
-void fix0212_do_wp_page_release_old(struct page *old_page);
-void fix0212_free_page_and_swap_cache_release(struct page *page);
-void fix0212_free_swap_and_cache_deleted(struct page *page);
 
 /* Where 2.4.18-pre9 has no code of the patch: just drop the reference. */
 static void plain_release(struct page *page)
@@ -143,6 +140,8 @@ static int irqsafe_free_pages_ok_lru(struct page *page)
 
 void mm_reset_variants(void)
 {
+	if (variant->reset)
+		variant->reset();
 	nr_free_pages_ok_no_irq = 0;
 	free_pages_ok_no_irq_lock =
 		(spinlock_t)SPIN_LOCK_UNLOCKED("free_pages_ok_no_irq_lock");
@@ -154,11 +153,12 @@ static const struct variant vanilla_pre9 = {
 		   "lru_cache_del, in any context",
 	.source = "Ben LaHaise's 2.4.18-pre3 change; context of "
 		  "<Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain>",
-	.free_pages_ok_lru = pre9_free_pages_ok_lru,
-	.shrink_cache_zero_count = skip_zero_count,
-	.do_wp_page_release_old = plain_release,
-	.free_page_and_swap_cache_release = plain_release,
-	.free_swap_and_cache_deleted = nothing_deleted,
+	.lab_free_pages_ok_lru = pre9_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = skip_zero_count,
+	.lab_do_wp_page_release_old = plain_release,
+	.lab_free_page_and_swap_cache_release = plain_release,
+	.lab_free_swap_and_cache_deleted = nothing_deleted,
+	.lru_test_first = true,
 };
 
 static const struct variant irq_bug_0206 = {
@@ -166,11 +166,12 @@ static const struct variant irq_bug_0206 = {
 	.summary = "6 Feb: BUG() when __free_pages_ok meets a PageLRU page in "
 		   "interrupt context (mainline 2.4.20..2.4.26)",
 	.source = "<Pine.LNX.4.21.0202061844450.1856-100000@localhost.localdomain>",
-	.free_pages_ok_lru = irq_bug_free_pages_ok_lru,
-	.shrink_cache_zero_count = skip_zero_count,
-	.do_wp_page_release_old = plain_release,
-	.free_page_and_swap_cache_release = plain_release,
-	.free_swap_and_cache_deleted = nothing_deleted,
+	.lab_free_pages_ok_lru = irq_bug_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = skip_zero_count,
+	.lab_do_wp_page_release_old = plain_release,
+	.lab_free_page_and_swap_cache_release = plain_release,
+	.lab_free_swap_and_cache_deleted = nothing_deleted,
+	.lru_test_first = true,
 };
 
 static const struct variant flawed_0207 = {
@@ -178,11 +179,11 @@ static const struct variant flawed_0207 = {
 	.summary = "7 Feb \"plausible-looking but fatally flawed\": LRU-aware "
 		   "page_cache_release, leftovers freed by shrink_cache",
 	.source = "<Pine.LNX.4.21.0202071930320.1533-100000@localhost.localdomain>",
-	.free_pages_ok_lru = flawed_free_pages_ok_lru,
-	.shrink_cache_zero_count = flawed_shrink_cache_zero_count,
-	.do_wp_page_release_old = plain_release,
-	.free_page_and_swap_cache_release = plain_release,
-	.free_swap_and_cache_deleted = nothing_deleted,
+	.lab_free_pages_ok_lru = flawed_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = flawed_shrink_cache_zero_count,
+	.lab_do_wp_page_release_old = plain_release,
+	.lab_free_page_and_swap_cache_release = plain_release,
+	.lab_free_swap_and_cache_deleted = nothing_deleted,
 	.page_cache_release = flawed_page_cache_release,
 };
 
@@ -191,12 +192,13 @@ static const struct variant fix_0212 = {
 	.summary = "12 Feb: leftovers flagged with PG_locked and freed by "
 		   "shrink_cache; count-1 pages unlinked early in three places",
 	.source = "<Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain>",
-	.free_pages_ok_lru = fix0212_free_pages_ok_lru,
-	.shrink_cache_zero_count = fix0212_shrink_cache_zero_count,
-	.do_wp_page_release_old = fix0212_do_wp_page_release_old,
-	.free_page_and_swap_cache_release =
-		fix0212_free_page_and_swap_cache_release,
-	.free_swap_and_cache_deleted = fix0212_free_swap_and_cache_deleted,
+	.lab_free_pages_ok_lru = lab_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = lab_shrink_cache_zero_count,
+	.lab_do_wp_page_release_old = lab_do_wp_page_release_old,
+	.lab_free_page_and_swap_cache_release =
+		lab_free_page_and_swap_cache_release,
+	.lab_free_swap_and_cache_deleted = lab_free_swap_and_cache_deleted,
+	.opaque = true,
 };
 
 static const struct variant defer_2427 = {
@@ -205,11 +207,12 @@ static const struct variant defer_2427 = {
 		   "keventd (free_pages_ok_no_irq)",
 	.source = "<20031011134831.GJ16013@velociraptor.random>; 2.4.27 "
 		  "mm/page_alloc.c",
-	.free_pages_ok_lru = defer_free_pages_ok_lru,
-	.shrink_cache_zero_count = skip_zero_count,
-	.do_wp_page_release_old = plain_release,
-	.free_page_and_swap_cache_release = plain_release,
-	.free_swap_and_cache_deleted = nothing_deleted,
+	.lab_free_pages_ok_lru = defer_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = skip_zero_count,
+	.lab_do_wp_page_release_old = plain_release,
+	.lab_free_page_and_swap_cache_release = plain_release,
+	.lab_free_swap_and_cache_deleted = nothing_deleted,
+	.lru_test_first = true,
 };
 
 static const struct variant irqsafe_lru_25 = {
@@ -218,12 +221,13 @@ static const struct variant irqsafe_lru_25 = {
 		   "free path rechecks the count under it; reclaim isolates",
 	.source = "<20110301143444.2ed102aa.akpm@linux-foundation.org> "
 		  "(quoting the Aug 2002 commit); 2.6.11 mm/swap.c",
-	.free_pages_ok_lru = irqsafe_free_pages_ok_lru,
-	.shrink_cache_zero_count = skip_zero_count,
-	.do_wp_page_release_old = plain_release,
-	.free_page_and_swap_cache_release = plain_release,
-	.free_swap_and_cache_deleted = nothing_deleted,
+	.lab_free_pages_ok_lru = irqsafe_free_pages_ok_lru,
+	.lab_shrink_cache_zero_count = skip_zero_count,
+	.lab_do_wp_page_release_old = plain_release,
+	.lab_free_page_and_swap_cache_release = plain_release,
+	.lab_free_swap_and_cache_deleted = nothing_deleted,
 	.lru_lock_irqsafe = true,
+	.lru_test_first = true,
 };
 
 const struct variant *const variants[] = {
@@ -244,34 +248,77 @@ const struct variant *find_variant(const char *name)
 }
 
 /*
- * A student's lab.c, linked into lrusim-lab, defines some of the lab_*
- * hooks; the others come from fix-0212, so each lab is graded alone.
+ * A lab.c, built into lrusim-lab as a lab module, supplies its lab's hooks;
+ * the others come from fix-0212 (traced as one opaque step each), so each
+ * lab is graded alone.
  */
-#pragma weak lab_free_pages_ok_lru
-#pragma weak lab_shrink_cache_zero_count
-#pragma weak lab_do_wp_page_release_old
-#pragma weak lab_free_page_and_swap_cache_release
-#pragma weak lab_free_swap_and_cache_deleted
+static struct variant student;
 
 const struct variant *student_variant(void)
 {
-	static struct variant student;
+	const struct lab_module *m = lab_module();
 
+	if (!m)
+		return NULL;
 	student = fix_0212;
 	student.name = "student";
 	student.summary = "your lab.c, with fix-0212 for the other hooks";
 	student.source = "lab.c";
-	if (lab_free_pages_ok_lru)
-		student.free_pages_ok_lru = lab_free_pages_ok_lru;
-	if (lab_shrink_cache_zero_count)
-		student.shrink_cache_zero_count = lab_shrink_cache_zero_count;
-	if (lab_do_wp_page_release_old)
-		student.do_wp_page_release_old = lab_do_wp_page_release_old;
-	if (lab_free_page_and_swap_cache_release)
-		student.free_page_and_swap_cache_release =
-			lab_free_page_and_swap_cache_release;
-	if (lab_free_swap_and_cache_deleted)
-		student.free_swap_and_cache_deleted =
-			lab_free_swap_and_cache_deleted;
+	student.reset = m->reset;
+	student.opaque = false;		/* but for the hooks it keeps */
+#define HOOK(ret, name, params, args) \
+	if (m->name) \
+		student.name = m->name;
+#include "lrulab/hooks.def"
+#undef HOOK
 	return &student;
 }
+
+/* --- calling the hooks ------------------------------------------------- */
+
+struct hook_frame {
+	struct sim_ctx *c;
+	const char *hook;
+	bool opaque;
+};
+
+static struct hook_frame hook_enter(const char *name, bool reference)
+{
+	struct hook_frame f = { .c = sim_current() };
+
+	if (f.c) {
+		f.hook = f.c->hook;
+		f.opaque = f.c->opaque;
+		f.c->hook = name;
+		f.c->opaque = reference;
+	}
+	return f;
+}
+
+static void hook_exit(struct hook_frame f)
+{
+	if (f.c) {
+		f.c->hook = f.hook;
+		f.c->opaque = f.opaque;
+	}
+}
+
+/* Is this variant's @hook the labs' reference code (shown as one step)? */
+#define IS_REFERENCE(hook) \
+	(variant->opaque || (variant == &student && variant->hook == fix_0212.hook))
+
+#define HOOK(ret, name, params, args) \
+ret call_##name params \
+{ \
+	struct hook_frame f = hook_enter(#name, IS_REFERENCE(name)); \
+	HOOK_CALL_##ret(name, args) \
+}
+#define HOOK_CALL_int(name, args) \
+	int r = variant->name args; \
+	hook_exit(f); \
+	return r;
+#define HOOK_CALL_void(name, args) \
+	variant->name args; \
+	hook_exit(f);
+#include "lrulab/hooks.def"
+#undef HOOK

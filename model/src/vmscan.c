@@ -76,13 +76,14 @@ static int current_freed(void)
 /*
  * The zero-count hook, with its accounting checked: every page it frees
  * counts against nr_pages (shrink_caches and try_to_free_pages believe
- * what shrink_cache returns), and the scan stops when nr_pages reaches 0.
+ * what shrink_cache returns), and the scan stops when, and only when,
+ * nr_pages reaches 0.
  */
 static int zero_count_hook(struct page *page, int *nr_pages)
 {
 	int before = *nr_pages, freed = current_freed(), stop;
 
-	stop = variant->shrink_cache_zero_count(page, nr_pages);
+	stop = call_lab_shrink_cache_zero_count(page, nr_pages);
 	freed = current_freed() - freed;
 	if (freed)
 		mm_counters.reclaimed_zero_count += freed;
@@ -95,6 +96,10 @@ static int zero_count_hook(struct page *page, int *nr_pages)
 		sim_fail(CHK_NR_PAGES, page, -1,
 			 "shrink_cache goes on scanning after nr_pages reached "
 			 "%d", *nr_pages);
+	else if (*nr_pages > 0 && stop)
+		sim_fail(CHK_NR_PAGES, page, -1,
+			 "shrink_cache stops scanning with %d page%s still wanted",
+			 *nr_pages, *nr_pages == 1 ? "" : "s");
 	return stop;
 }
 
@@ -140,6 +145,7 @@ static int shrink_cache_isolating(int nr_pages, int priority)
 			break;
 		}
 		lru_rotate_inactive(page, __func__);
+		mm_counters.scanned++;
 		if (get_page_testone(page)) {
 			/* It is being freed elsewhere */
 			__put_page(page);
@@ -185,6 +191,7 @@ int shrink_cache(int nr_pages, int priority)
 		if (PageActive(page))
 			BUG();
 		lru_rotate_inactive(page, __func__);
+		mm_counters.scanned++;
 
 		if (!page_count(page)) {
 			if (zero_count_hook(page, &nr_pages))

@@ -331,12 +331,14 @@ static void test_schedules(void)
 	expect("replay-reproduces-failure",
 	       r1.failed && r2.failed && r2.failure.checker == CHK_DOUBLE_FREE,
 	       "the failing dfs schedule did not fail again on replay");
+	expect("dfs-finds-it-at-the-least-bound", s1.bound == 1 &&
+	       r1.preemptions == 1, "the 7 Feb double free needs one preemption");
 	snprintf(b, sizeof(b), "%s", a);
-	minimize_schedule(sc, &cfg, CHK_DOUBLE_FREE, b, sizeof(b));
+	minimize_schedule(sc, &cfg, &r2.failure, r2.preemptions, b, sizeof(b));
 	replay_schedule(sc, &cfg, b, &r3);
 	expect("minimized-schedule-still-fails",
-	       r3.failed && r3.failure.checker == CHK_DOUBLE_FREE &&
-	       strlen(b) <= strlen(a), b);
+	       r3.failed && same_failure(&r3.failure, &r2.failure) &&
+	       r3.preemptions <= r2.preemptions && strlen(b) <= strlen(a), b);
 	explore(sc, &cfg, &pct, &r1, a, sizeof(a), &s1);
 	explore(sc, &cfg, &pct, &r2, b, sizeof(b), &s2);
 	expect("pct-same-seed-same-result",
@@ -374,7 +376,7 @@ int main(void)
 		static struct variant uncounted;
 
 		uncounted = *find_variant("fix-0212");
-		uncounted.shrink_cache_zero_count = uncounted_zero_count;
+		uncounted.lab_shrink_cache_zero_count = uncounted_zero_count;
 		variant = &uncounted;
 		run_case("nr-pages", setup_left_on_lru, 0, 1, false, CHK_NR_PAGES);
 		variant = find_variant("fix-0212");

@@ -74,7 +74,9 @@ def _size(path: pathlib.Path) -> str:
 
 def cmd_check(args) -> int:
     from .build import prepare
-    book, pages, _ = prepare(ROOT, args.chapters, args.labs)
+    book, pages, _, warnings = prepare(ROOT, args.chapters, args.labs)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     print(f"book: {len(pages)} pages, {len(book.labels)} labels, "
           f"{len(book.cited)} messages cited: ok")
     return 0

@@ -1,9 +1,8 @@
 """`make book`: find the pages, check them, render the site, the EPUB and the PDF.
 
-Order of the book: chapters/00-*.md is the front page (index.html); chapters/NN-*.md
-are the numbered chapters; chapters/A1-*.md, A2-*.md ... the appendices (A, B, ...).
-Each labs/<id>/README.md becomes a page placed right after the first chapter that
-links it with {{labs: ...}}; labs no chapter links come just before the appendices.
+The reading order is chapters/ORDER (see order.py): chapters and lab handouts
+(labs/<id>/README.md), each lab before the chapter that gives its answers away.
+chapters/00-*.md is the front page (index.html); A1-*.md, A2-*.md ... the appendices.
 """
 import concurrent.futures as cf
 import pathlib
@@ -14,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import messages as msgs
+from . import order
 from . import site
 from .figures import Figures, MODEL_FIGURES, render_svg
 from .source import Book, BookError, Page, _lines_outside_code
@@ -21,6 +21,8 @@ from .source import Book, BookError, Page, _lines_outside_code
 ASSETS = pathlib.Path(__file__).with_name("assets")
 CHAPTER_NAME = re.compile(r"^(\d\d|A\d)-([a-z0-9][a-z0-9-]*)\.md$")
 PANDOC_IN = "markdown-citations"
+# weasyprint messages that mean a reader would miss something: a figure or a stylesheet
+PDF_FATAL = re.compile(r"Failed to load|ERROR", re.I)
 
 
 @dataclass
@@ -33,32 +35,41 @@ class Result:
 
 
 def find_pages(chapters: pathlib.Path, labs: pathlib.Path, root: pathlib.Path):
-    """(chapter pages in order, lab pages, lab search text) from the source folders."""
-    pages, nchap, napp = [], 0, 0
+    """(pages in reading order, lab search text, warnings) from the source folders."""
+    files = {}
     for path in sorted(chapters.glob("*.md")):
-        m = CHAPTER_NAME.match(path.name)
-        if not m:
+        if not CHAPTER_NAME.match(path.name):
             raise BookError(f"{_rel(path, root)}: chapter file names are NN-slug.md or "
                             f"A1-slug.md (lower-case slug); rename it")
-        text = path.read_text(encoding="utf-8")
-        if m.group(1) == "00":
-            page = Page(m.group(2), _rel(path, root), text, "", "front")
-        elif m.group(1).startswith("A"):
-            napp += 1
-            page = Page(m.group(2), _rel(path, root), text, chr(ord("A") + napp - 1), "appendix")
+        files[path.stem] = path
+    readmes = {r.parent.name: r for r in sorted(labs.glob("*/README.md"))} if labs.is_dir() else {}
+    try:
+        entries, warnings = order.read(chapters, list(files), list(readmes))
+    except order.OrderError as e:
+        raise BookError(str(e)) from e
+    pages, meta, nchap, napp = [], {}, 0, 0
+    for e in entries:
+        if e.kind == "lab":
+            readme = readmes[e.name]
+            text = _lab_text(readme.read_text(encoding="utf-8"), e.name)
+            page = Page(f"lab-{e.name}", _rel(readme, root), text, "", "lab",
+                        lab_number=(re.match(r"\d+", e.name) or [""])[0])
+            extra = readme.parent / "lab.json"
+            meta[page.key] = text + (extra.read_text(encoding="utf-8") if extra.is_file() else "")
         else:
-            nchap += 1
-            page = Page(m.group(2), _rel(path, root), text, str(nchap), "chapter")
+            path = files[e.name]
+            m = CHAPTER_NAME.match(path.name)
+            text = path.read_text(encoding="utf-8")
+            if m.group(1) == "00":
+                page = Page(m.group(2), _rel(path, root), text, "", "front")
+            elif m.group(1).startswith("A"):
+                napp += 1
+                page = Page(m.group(2), _rel(path, root), text, chr(ord("A") + napp - 1), "appendix")
+            else:
+                nchap += 1
+                page = Page(m.group(2), _rel(path, root), text, str(nchap), "chapter")
         pages.append(page)
-    lab_pages, meta = [], {}
-    for readme in sorted(labs.glob("*/README.md")) if labs.is_dir() else []:
-        lab_id = readme.parent.name
-        text = _lab_text(readme.read_text(encoding="utf-8"), lab_id)
-        page = Page(f"lab-{lab_id}", _rel(readme, root), text, "", "lab")
-        lab_pages.append(page)
-        extra = readme.parent / "lab.json"
-        meta[page.key] = text + (extra.read_text(encoding="utf-8") if extra.is_file() else "")
-    return pages, lab_pages, meta
+    return pages, meta, warnings
 
 
 def _rel(path: pathlib.Path, root: pathlib.Path) -> str:
@@ -68,8 +79,14 @@ def _rel(path: pathlib.Path, root: pathlib.Path) -> str:
         return str(path)
 
 
+CHAPTER_PATH = re.compile(r"`chapters/(?:\d\d|A\d)-([a-z0-9][a-z0-9-]*)\.md`")
+LAB_MENTION = re.compile(r"\b([Ll]ab) (\d\d)\b(?![-\w])")
+
+
 def _lab_text(text: str, lab_id: str) -> str:
-    """A handout as a book page: one '# ' title, relative links shown as repository paths."""
+    """A handout as a book page: one '# ' title; `chapters/NN-slug.md` becomes a link to
+    that chapter (by slug, so renumbering the book keeps it right) and "lab 01" a link
+    to that lab; other relative links are shown as repository paths."""
     out, seen_title = [], False
     for _, line, code in _lines_outside_code(text):
         if not code:
@@ -78,28 +95,13 @@ def _lab_text(text: str, lab_id: str) -> str:
                 seen_title = True
             line = re.sub(r"(!?)\[([^\]]*)\]\((?!https?:|mailto:|#|fig:)([^)\s]+)\)",
                           lambda m: f"{m.group(2)} (`labs/{lab_id}/{m.group(3)}`)", line)
+            line = CHAPTER_PATH.sub(lambda m: f"@ch:{m.group(1)}", line)
+            if not line.startswith("#"):
+                line = LAB_MENTION.sub(lambda m: f"@lab:{m.group(2)}", line)
         out.append(line)
     if not seen_title:
         out.insert(0, f"# Lab {lab_id}\n")
     return "\n".join(out)
-
-
-def order_pages(pages, lab_pages):
-    """Insert each lab after the first chapter linking it; the rest before the appendices."""
-    labs = {p.key: p for p in lab_pages}
-    placed, ordered = set(), []
-    for page in pages:
-        if page.kind == "appendix":
-            for key in sorted(set(labs) - placed):
-                ordered.append(labs[key])
-                placed.add(key)
-        ordered.append(page)
-        for key in page.labs:
-            if key in labs and key not in placed:
-                ordered.append(labs[key])
-                placed.add(key)
-    ordered.extend(labs[k] for k in sorted(set(labs) - placed))
-    return ordered
 
 
 def pandoc(markdown: str, args, label: str, cwd=None):
@@ -113,48 +115,62 @@ def pandoc(markdown: str, args, label: str, cwd=None):
 
 
 def prepare(root: pathlib.Path, chapters=None, labs=None):
-    """Load and check everything; returns (Book, ordered pages, Figures)."""
+    """Load and check everything; returns (Book, ordered pages, Figures, warnings)."""
     try:
         messages = msgs.load(root / "data" / "messages.tsv")
     except (OSError, msgs.MessageTableError) as e:
         raise BookError(str(e)) from e
     chapters = pathlib.Path(chapters) if chapters else root / "chapters"
     labs = pathlib.Path(labs) if labs else root / "labs"
-    pages, lab_pages, meta = find_pages(chapters, labs, root)
-    if not pages:
+    pages, meta, warnings = find_pages(chapters, labs, root)
+    if not any(p.kind != "lab" for p in pages):
         raise BookError(f"{_rel(chapters, root)}: no chapters found; add NN-slug.md files")
-    figures = Figures(root, messages)
-    book = Book(pages + lab_pages, messages, meta, figures.exists, MODEL_FIGURES)
-    book.collect()
-    for page in lab_pages:
-        book._add_label(page, "lab", page.key[4:], "top", "", page.title, page.path)
-    ordered = order_pages(pages, lab_pages)
     names = {}
-    for page in ordered:
+    for page in pages:
         if page.html_name in names:
             raise BookError(f"{page.path}: its page {page.html_name} clashes with "
                             f"{names[page.html_name]}; rename one of the files")
         names[page.html_name] = page.path
-    book.pages = ordered
-    for page in ordered:            # every citation and reference resolves, or BookError
+    figures = Figures(root, messages)
+    book = Book(pages, messages, meta, figures.exists, MODEL_FIGURES, figures.model_run)
+    book.collect()
+    for page in pages:           # @lab:01-race-0207 and @lab:01 both name the lab
+        if page.kind == "lab":
+            lab_id = page.key[4:]
+            for name in dict.fromkeys([lab_id, page.lab_number]):
+                if name and f"lab:{name}" not in book.labels:
+                    book._add_label(page, "lab", name, "top", page.lab_number, page.title, page.path)
+    for page in pages:            # every citation and reference resolves, or BookError
         book.render(page, single=False)
-    return book, ordered, figures
+    return book, pages, figures, warnings
+
+
+ENLARGE = re.compile(r'(<img src="(figures/[^"]+\.svg)"[^>]*>)')
+
+
+def _enlargeable(body: str) -> str:
+    """Each figure image links to its SVG: click to see it at full size."""
+    return ENLARGE.sub(r'<a class="enlarge" href="\2" title="Open the figure at full size">\1</a>',
+                       body)
 
 
 def build(root: pathlib.Path, out: pathlib.Path, chapters=None, labs=None,
           formats=("html", "epub", "pdf"), log=print) -> Result:
     start = time.monotonic()
     out = pathlib.Path(out).resolve()
-    book, pages, figures = prepare(root, chapters, labs)
-    res = Result(pages=len(pages))
+    book, pages, figures, warnings = prepare(root, chapters, labs)
+    res = Result(pages=len(pages), warnings=list(warnings))
     html_dir = out / "html"
     if html_dir.exists():
         shutil.rmtree(html_dir)
     (html_dir / "assets").mkdir(parents=True)
     for asset in ASSETS.iterdir():
+        if asset.suffix == ".html":          # the PDF's pandoc template, not a site file
+            continue
         shutil.copy(asset, html_dir / "assets" / asset.name)
 
-    used = [name for p in pages for name in p.figures if figures.exists(name)]
+    # figures drawn as images, and the full timelines the model-run tables link to
+    used = [name for p in pages for scheme, name in p.figures if figures.exists(name)]
     with cf.ThreadPoolExecutor(max_workers=8) as pool:
         figs = [pool.submit(render_svg, figures.dot_text(n), html_dir / "figures" / f"{n}.svg", n)
                 for n in dict.fromkeys(used)]
@@ -168,6 +184,7 @@ def build(root: pathlib.Path, out: pathlib.Path, chapters=None, labs=None,
         for i, (page, fut) in enumerate(zip(pages, frags)):
             body, warns = fut.result()
             res.warnings += warns
+            body = _enlargeable(body)
             (html_dir / page.html_name).write_text(site.page_html(pages, i, body), encoding="utf-8")
             entries += site.search_entries(page, body)
         site.write_search_index(html_dir / "assets", entries)
@@ -193,7 +210,8 @@ def single_markdown(book: Book, pages) -> str:
 def _meta():
     return ["--metadata", f"title={site.BOOK_TITLE}",
             "--metadata", f"subtitle={site.BOOK_SUBTITLE}",
-            "--metadata", "lang=en", "--metadata", "author=The lrulab project"]
+            "--metadata", "lang=en", "--metadata", "author=The lrulab project",
+            "--metadata", "toc-title=Contents"]
 
 
 def make_epub(markdown: str, target: pathlib.Path, html_dir: pathlib.Path):
@@ -204,12 +222,20 @@ def make_epub(markdown: str, target: pathlib.Path, html_dir: pathlib.Path):
 
 
 def make_pdf(markdown: str, target: pathlib.Path, html_dir: pathlib.Path):
-    """pandoc to one standalone HTML file, then weasyprint (both from Debian)."""
+    """pandoc to one standalone HTML file, then weasyprint (both from Debian).
+
+    print.html sits next to html/ but resolves figures/ and assets/ against html/
+    (weasyprint --base-url); a figure or stylesheet weasyprint cannot load fails the
+    build instead of leaving alt text in the PDF."""
     src = html_dir.parent / "print.html"
     _, warns = pandoc(markdown, ["-t", "html5", "-s", "--toc", "--toc-depth=2",
-                                 "--css", "html/assets/print.css", "-o", str(src), *_meta()], "pdf")
-    r = subprocess.run(["weasyprint", "-q", str(src), str(target)], capture_output=True, text=True,
-                       cwd=html_dir.parent)
+                                 "--template", str(ASSETS / "print-template.html"),
+                                 "--css", "assets/print.css", "-o", str(src), *_meta()], "pdf")
+    r = subprocess.run(["weasyprint", "--base-url", html_dir.as_uri() + "/", str(src), str(target)],
+                       capture_output=True, text=True)
     if r.returncode != 0:
         raise RuntimeError(f"pdf: weasyprint failed: {r.stderr.strip()[:500]}")
-    return warns + [f"pdf: {w}" for w in r.stderr.splitlines() if "ERROR" in w]
+    fatal = [w for w in r.stderr.splitlines() if PDF_FATAL.search(w)]
+    if fatal:
+        raise RuntimeError(f"pdf: weasyprint: {fatal[0]} ({len(fatal)} such message(s))")
+    return warns + [f"pdf: {w}" for w in r.stderr.splitlines() if w.strip()]

@@ -6,12 +6,16 @@ Three homes, looked up in this order:
   GENERATED_HERE            drawn by the book build itself (the reply tree)
 """
 import pathlib
+import re
 import subprocess
 
 from . import messages as msgs
+from . import traces
 
-# Timelines the model writes from its minimized failing schedules.  The book shows a
-# placeholder note while they are missing, so a fresh checkout still builds.
+# Runs the model makes for the book (Makefile: build/figures/NAME.txt is lrusim's report,
+# NAME.dot its timeline).  A chapter shows one as ![Caption](run:NAME): a compact table of
+# the report's trace, with a link to the full timeline.  The book shows a placeholder
+# note while they are missing, so a fresh checkout still builds.
 MODEL_FIGURES = ("race-0207", "deadlock-pre9")
 GENERATED_HERE = ("reply-tree",)
 
@@ -32,6 +36,18 @@ class Figures:
     def exists(self, name: str) -> bool:
         return name in GENERATED_HERE or self.source(name) is not None
 
+    def model_run(self, name: str, caption: str, link: bool = True):
+        """Markdown of a model run as a table, or None while the model has not made it.
+        link: add a link to the full timeline (the site has the SVG; EPUB and PDF not)."""
+        report = self.root / "build" / "figures" / f"{name}.txt"
+        if not report.is_file():
+            return None
+        table = traces.markdown(report.read_text(encoding="utf-8"), caption)
+        if link and self.source(name) is not None:
+            table += (f"\n[The model's full timeline of this run (SVG)](figures/{name}.svg)"
+                      f"{{.full-timeline}}\n")
+        return table
+
     def dot_text(self, name: str) -> str:
         if name == "reply-tree":
             return msgs.reply_tree_dot(self.messages)
@@ -46,3 +62,16 @@ def render_svg(dot_text: str, out: pathlib.Path, label: str) -> None:
     if r.returncode != 0:
         first = (r.stderr.strip().splitlines() or ["(no message)"])[0]
         raise RuntimeError(f"{label}: dot failed: {first}")
+
+
+def svg_metrics(svg_text: str) -> dict:
+    """Natural size (pt), viewBox width and smallest font size (user units) of a dot SVG."""
+    head = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([^"]+)"', svg_text)
+    if not head:
+        raise ValueError("not a Graphviz SVG (no width/height in pt and viewBox)")
+    scale = re.search(r'class="graph" transform="scale\(([\d.]+)', svg_text)
+    sizes = [float(x) for x in re.findall(r'font-size="([\d.]+)"', svg_text)]
+    return {"width_pt": float(head.group(1)), "height_pt": float(head.group(2)),
+            "viewbox_width": float(head.group(3).split()[2]),
+            "graph_scale": float(scale.group(1)) if scale else 1.0,
+            "min_font": min(sizes) if sizes else 0.0}

@@ -9,7 +9,7 @@ import urllib.parse
 from dataclasses import dataclass
 
 LORE = "https://lore.kernel.org/all/{}/"
-FIELDS = ["date_utc", "author", "message_id", "parent_id", "file", "thread", "subject"]
+FIELDS = ["date_utc", "author", "message_id", "parent_id", "file", "thread", "subject", "gist"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Message:
     file: str
     thread: str        # "thread" or "related"
     subject: str
+    gist: str          # one line in our own words: what the message says
 
     @property
     def when(self) -> datetime.datetime:
@@ -66,26 +67,42 @@ def load(path) -> dict[str, Message]:
     return out
 
 
-def _label(m: Message) -> str:
-    return f"{m.author}\\n{m.when:%d %b %H:%M}"
+def numbering(messages: dict[str, Message]) -> dict[str, int]:
+    """Message-ID -> its number in Appendix C: all messages, oldest first, from 1.
+    The reply tree, the notes and the appendix all use these numbers."""
+    ordered = sorted(messages.values(), key=lambda m: (m.date_utc, m.message_id))
+    return {m.message_id: n for n, m in enumerate(ordered, start=1)}
+
+
+def surname(author: str) -> str:
+    """'Rik van Riel' -> 'van Riel', 'David S. Miller' -> 'Miller'."""
+    words = author.split()
+    for i, w in enumerate(words[:-1]):
+        if w in ("van", "de", "von"):
+            return " ".join(words[i:])
+    return words[-1]
 
 
 def reply_tree_dot(messages: dict[str, Message], thread_only: bool = True) -> str:
-    """Graphviz source of the reply tree (edges parent -> reply), drawn top to bottom."""
+    """Graphviz source of the reply tree (edges parent -> reply), drawn top to bottom.
+    Each box is one line, "number · author · date", the number from `numbering`."""
+    numbers = numbering(messages)
     rows = [m for m in messages.values() if m.thread == "thread" or not thread_only]
     ids = {m.message_id for m in rows}
     out = ["digraph replytree {",
-           '  graph [rankdir=TB, nodesep=0.15, ranksep=0.12, fontname="DejaVu Sans"];',
-           '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", fontsize=9,'
-           ' fontname="DejaVu Sans", margin="0.06,0.03"];',
-           '  edge [arrowsize=0.5, color="#777777"];']
+           '  graph [rankdir=TB, nodesep=0.12, ranksep=0.09, fontname="DejaVu Sans"];',
+           '  node [shape=box, style="rounded,filled", fillcolor="#f4f4f4", fontsize=10,'
+           ' fontname="DejaVu Sans", margin="0.05,0.01", height=0.22];',
+           '  edge [arrowsize=0.4, color="#777777"];']
     colours = {"Hugh Dickins": "#dbe9f7", "Linus Torvalds": "#f7e3c6",
                "Andrew Morton": "#e3f2dc", "Andrea Arcangeli": "#f2dcea",
                "Benjamin LaHaise": "#f7f3c6", "Rik van Riel": "#e6e0f5",
                "David S. Miller": "#dcf0f0"}
-    for n, m in enumerate(sorted(rows, key=lambda m: m.date_utc), start=1):
+    for m in sorted(rows, key=lambda m: numbers[m.message_id]):
+        n = numbers[m.message_id]
         fill = colours.get(m.author, "#f4f4f4")
-        out.append(f'  "{m.message_id}" [label="{n}. {_label(m)}", fillcolor="{fill}",'
+        label = f"{n} · {surname(m.author)} · {m.when:%d %b %H:%M}"
+        out.append(f'  "{m.message_id}" [label="{label}", fillcolor="{fill}",'
                    f' URL="{m.url}", tooltip="<{m.message_id}>"];')
     for m in rows:
         if m.parent_id in ids:

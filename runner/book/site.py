@@ -42,10 +42,19 @@ TEMPLATE = """<!DOCTYPE html>
 """
 
 
+def _number(page) -> str:
+    """What the sidebar and prev/next put before a title: '3', 'A', 'Lab 01'."""
+    if page.kind == "lab":
+        return f"Lab {page.lab_number}" if page.lab_number else "Lab"
+    return page.number
+
+
 def _title_text(page) -> str:
     number = page.number
     if page.kind == "appendix":
         number = f"Appendix {number}"
+    if page.kind == "lab":
+        number = _number(page) + ":"
     return f"{number} {page.title}".strip()
 
 
@@ -61,7 +70,7 @@ def toc_html(pages, current) -> str:
     for p in pages:
         cls = ' class="current"' if p is current else ""
         css = f"toc-{p.kind}"
-        number = f'<span class="secno">{html.escape(p.number)}</span> ' if p.number else ""
+        number = f'<span class="secno">{html.escape(_number(p))}</span> ' if _number(p) else ""
         sub = ""
         if p is current and p.sections:
             sub = "<ol>" + "".join(

@@ -19,11 +19,13 @@ import time
 from pathlib import Path
 
 from runner import labs as labs_mod
-from runner import sandbox
+from runner import sandbox, static_check
 from runner.grade import outputs
-from runner.model import stage as model_stage
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
+from runner.model import build as model_build
+from runner.model import lrusim, questions
+from runner.model import stage as model_stage
 from runner.results import LabReport, Result
 
 MAX_LAB_C = 64 * 1024
@@ -37,10 +39,11 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
         h.update(lab.id.encode())
         for p in sorted([lab.dir / "lab.json", *lab.bad_variants()]):
             h.update(p.read_bytes())
-    for p in (model_stage.__file__, model_stage.static_check.__file__):
-        h.update(Path(p).read_bytes())
-    if model_stage.LIBMODEL.exists():
-        st = model_stage.LIBMODEL.stat()
+    for p in sorted([*Path(model_build.__file__).parent.glob("*.py"),
+                     Path(static_check.__file__), *model_build.LABDIR.iterdir()]):
+        h.update(p.read_bytes())
+    if model_build.LIBMODEL.exists():
+        st = model_build.LIBMODEL.stat()
         h.update(f"{st.st_size} {st.st_mtime_ns}".encode())
     return h.hexdigest()[:16]
 
@@ -50,19 +53,19 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
 _STAGE = ["model"]
 
 
-def _init_worker(cache: str, hide: list[str], timeout: float, stage: str = "model") -> None:
+def _init_worker(cache: str, timeout: float, stage: str = "model") -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mine = Path(cache) / f"w{os.getpid()}"
     mine.mkdir(mode=0o755, exist_ok=True)
     _STAGE[0] = stage
     os.environ["LRULAB_KBUILD"] = str(mine / "kernel")   # a kernel tree per worker
-    model_stage.BUILD = mine                    # no two workers share a build dir
-    model_stage.RUN_TIMEOUT = timeout
-    model_stage._parallel = lambda fn, items: [fn(i) for i in items]   # -j N sandboxes
-    sandbox.HIDE[:] = [Path(h) for h in hide]
+    model_build.CACHE = mine / "labs"           # no two workers share a build dir
+    lrusim.RUN_TIMEOUT = timeout
+    model_stage.WORKERS = 1                     # -j N workers: N sandboxes
 
 
-def _lab_result(lab: Lab, staged: Staged) -> LabReport:
+def _lab_result(lab: Lab, staged: Staged, student: str) -> LabReport:
+    """student: whose instances of the questions are graded (the submission's key)."""
     files = staged.files.get(lab.id, {})
     over = staged.oversize.get(lab.id, {})
     if not files and not over:
@@ -78,21 +81,17 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
                f"{MAX_LAB_C // 1024} KiB a lab.c may have")
         report = LabReport(lab, error=why)
         report.results = [Result(t.name, 0, t.points, f"not run: {why}\n") for t in lab.tests]
-        given = model_stage.read_answers(answers) if answers else {}
-        report.results += [model_stage.grade_question(lab, q, given.get(q.id))
-                           for q in lab.questions]
+        report.results += _questions(lab, answers, student)
     else:
         lab_c = files.get("lab.c")
         if lab.has_code and lab_c is None:
             report = LabReport(lab, error=f"no {lab.id}/lab.c in the submission")
             report.results = [Result(t.name, 0, t.points, f"not run: no {lab.id}/lab.c "
                                      "in the submission\n") for t in lab.tests]
-            given = model_stage.read_answers(answers) if answers else {}
-            report.results += [model_stage.grade_question(lab, q, given.get(q.id))
-                               for q in lab.questions]
+            report.results += _questions(lab, answers, student)
         else:
             report = model_stage.grade_lab(lab, lab_c if lab.has_code else None,
-                                           answers, f"{lab.id}/lab.c")
+                                           answers, f"{lab.id}/lab.c", student)
             if _STAGE[0] != "model" and lab.has_code and not report.error:
                 _add_kernel_stage(report, lab, lab_c)
     if "answers.txt" in over:
@@ -100,6 +99,13 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
             "answers.txt", 0, 0, f"answers.txt: {over['answers.txt']} bytes; answers are "
             f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "note"))
     return report
+
+
+def _questions(lab: Lab, answers: Path | None, student: str) -> list[Result]:
+    given = questions.read_answers(answers) if answers else {}
+    return [questions.grade_question(lab, q, given.get(q.id),
+                                     questions.instance_for(student, lab, q))
+            for q in lab.questions]
 
 
 def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
@@ -132,7 +138,7 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
                         "question") for q in lab.questions]
         else:
             try:
-                report = _lab_result(lab, staged)
+                report = _lab_result(lab, staged, sub.key)
             except LabError as e:           # grader-side trouble, one line
                 report = LabReport(lab, error=f"grader: {e}")
                 report.results = [Result("grading", 0, lab.max_points, f"{e}\n")]
@@ -258,12 +264,12 @@ class Batch:
         for s in skipped:
             log(f"skipped {s}")
         cache = Path(tempfile.mkdtemp(prefix="lrulab-grade-"))
-        os.chmod(cache, 0o755)
+        os.chmod(cache, 0o700)     # staged submissions: the grader's eyes only
         progress = Progress(len(subs), self.stream)
         pending: dict[cf.Future, Submission] = {}
         pool = cf.ProcessPoolExecutor(
             self.jobs, initializer=_init_worker,
-            initargs=(str(cache), [str(self.root), str(self.out)], self.timeout,
+            initargs=(str(cache), self.timeout,
                       self.stage))
         try:
             todo = []

@@ -17,15 +17,16 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from runner import deps
 from runner.labs import ROOT, LabError
 
-SOURCES = ["Makefile", "lab", "runner", "model", "labs", "mk/grade.mk"]
+SOURCES = ["Makefile", "lab", "runner", "model", "labs", "mk/grade.mk", "packages.txt"]
 SETUP = """#!/bin/sh
 # Gradescope runs this once, as root, on its Ubuntu image.
 set -e
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq gcc make python3 libc6-dev binutils clang bubblewrap
+apt-get install -y -qq {packages}
 cd /autograder/source
 make model
 """
@@ -39,7 +40,8 @@ def build(out: Path, labs: list[str] | None) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".zip.tmp")
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, text in (("setup.sh", SETUP), ("run_autograder", RUN)):
+        setup = SETUP.format(packages=" ".join(deps.packages(["model"])))
+        for name, text in (("setup.sh", setup), ("run_autograder", RUN)):
             info = zipfile.ZipInfo(name, (2002, 2, 12, 0, 0, 0))
             info.external_attr = 0o755 << 16
             zf.writestr(info, text)

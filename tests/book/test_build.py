@@ -1,8 +1,11 @@
-"""The whole book builds (site, EPUB, PDF) without pandoc warnings; every figure it
-references exists; every internal link, anchor and image of the site resolves; lab
+"""The whole book builds (site, EPUB, PDF) without warnings; every figure it
+references exists; every internal link, anchor and image of the site resolves; no raw
+markup (a citation, an attribute, a slug for a number) reaches any format; lab
 handouts become pages linked from the chapters; model figures fall back to a note."""
+import html as htmllib
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -12,23 +15,41 @@ import zipfile
 
 from runner.book.build import build
 from runner.book.links import check_site
+from tests.book.pdfread import Pdf
+from tests.book.shared import ROOT, SKIP, TOOLS, whole_book
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-TOOLS = [t for t in ("pandoc", "dot", "weasyprint") if shutil.which(t) is None]
-SKIP = (f"book tools missing: {' '.join(TOOLS)} (make book-deps installs them)" if TOOLS else "")
+# Markup that must never reach a reader: a citation pandoc did not resolve, an
+# attribute block, a figure numbered by slug, a heading numbered twice ("4.1 1.").
+RAW = [(r"\[-?@[\w:-]+", "raw citation"), (r"\{#[\w:-]+[^}]*\}", "attribute block"),
+       (r"Figure [a-z][\w-]*\.\d", "figure numbered by slug"),
+       (r"(?m)\b\d+\.\d+ \d+\. [A-Z]", "heading numbered twice")]
+
+
+def visible_text(markup: str) -> str:
+    markup = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", markup)
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", markup))
 
 
 @unittest.skipIf(TOOLS, SKIP)
 class WholeBook(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.out = pathlib.Path(tempfile.mkdtemp(prefix="book-out-"))
-        cls.res = build(ROOT, cls.out)
+        cls.res, cls.out = whole_book()
         cls.html = cls.out / "html"
 
-    @classmethod
-    def tearDownClass(cls):
-        shutil.rmtree(cls.out, ignore_errors=True)
+    def test_no_raw_markup_reaches_any_format(self):
+        texts = {p.name: visible_text(p.read_text(encoding="utf-8"))
+                 for p in self.html.glob("*.html")}
+        with zipfile.ZipFile(self.out / "book.epub") as z:
+            for name in z.namelist():
+                if name.endswith(".xhtml"):
+                    texts[f"epub:{name}"] = visible_text(z.read(name).decode("utf-8"))
+        pdf = Pdf((self.out / "book.pdf").read_bytes())
+        texts["book.pdf"] = "\n".join(p.text for p in pdf.pages)
+        for where, text in texts.items():
+            for pattern, what in RAW:
+                m = re.search(pattern, text)
+                self.assertIsNone(m, f"{where}: {what}: {m and text[max(0, m.start() - 40):m.end() + 40]!r}")
 
     def test_builds_all_three_formats_without_warnings(self):
         self.assertEqual(self.res.warnings, [])
@@ -37,6 +58,7 @@ class WholeBook(unittest.TestCase):
             self.assertIn("mimetype", z.namelist())
         self.assertEqual((self.out / "book.pdf").read_bytes()[:5], b"%PDF-")
         self.assertLess(self.res.seconds, 60)
+        self.assertGreater(len(Pdf((self.out / "book.pdf").read_bytes()).pages), 40)
 
     def test_no_broken_internal_links(self):
         self.assertEqual(check_site(self.html), [])
@@ -54,6 +76,7 @@ class WholeBook(unittest.TestCase):
         page = (self.html / "vm-2002.html").read_text()
         self.assertIn('<span class="secno">1.1</span>', page)
         self.assertIn("Figure 1.1.", page)
+        self.assertIn("Figure 0.1.", (self.html / "index.html").read_text())
 
     def test_site_has_toc_prevnext_search_and_no_remote_assets(self):
         page = (self.html / "the-oops.html").read_text()
@@ -71,17 +94,27 @@ class WholeBook(unittest.TestCase):
     def test_c_code_is_highlighted(self):
         self.assertIn('class="sourceCode c"', (self.html / "patch-0212.html").read_text())
 
-    def test_model_figures_are_drawn_or_announced(self):
+    def test_model_runs_are_tables_or_announced(self):
         page = (self.html / "race-0207.html").read_text()
-        if (ROOT / "build" / "figures" / "race-0207.dot").is_file():
-            self.assertIn("figures/race-0207.svg", page)
+        if (ROOT / "build" / "figures" / "race-0207.txt").is_file():
+            run = page.split('id="fig-race-0207"', 1)[1].split("</div>", 1)[0]
+            self.assertIn("<table", run)
+            self.assertIn("★", run)
+            self.assertIn("figures/race-0207.svg", run)
+            self.assertLess(run.count("<tr"), 30, "a compact table, not the whole trace")
         else:
             self.assertIn("not generated yet", page)
+
+    def test_lab_pages_link_the_chapters_they_name(self):
+        page = (self.html / "lab-02-leave-on-lru.html").read_text()
+        self.assertIn('href="patch-0212.html"', page)
+        self.assertNotIn("chapters/07-", page)
 
 
 @unittest.skipIf(TOOLS, SKIP)
 class LabHandouts(unittest.TestCase):
-    """A temporary labs/ folder: handouts become pages next to the chapter that links them."""
+    """A temporary labs/ folder: a handout chapters/ORDER does not name is a page before
+    the appendices, linked from the chapter that names its hook, and a warning."""
 
     def test_handout_is_placed_and_linked(self):
         tmp = pathlib.Path(tempfile.mkdtemp(prefix="book-labs-"))
@@ -96,7 +129,12 @@ class LabHandouts(unittest.TestCase):
         chapter = (html / "patch-0212.html").read_text()
         self.assertIn('href="lab-wp-drop.html"', chapter)
         self.assertEqual(check_site(html), [])
-        self.assertEqual(res.warnings, [])
+        self.assertEqual(len(res.warnings), 1)
+        self.assertIn("lab wp-drop", res.warnings[0])
+        glossary = (html / "glossary.html").read_text()
+        self.assertIn('rel="prev" href="lab-wp-drop.html"',
+                      (html / "running-the-labs.html").read_text())
+        self.assertIn('class="toc"', glossary)
 
     def test_no_labs_folder_is_fine(self):
         tmp = pathlib.Path(tempfile.mkdtemp(prefix="book-nolabs-"))

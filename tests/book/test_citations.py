@@ -49,7 +49,7 @@ class Citations(unittest.TestCase):
 
     def test_known_citation_becomes_a_lore_link(self):
         d = self.chapters(f"# T\n\nText [@msg:{KNOWN}].\n")
-        book, pages, _ = prepare(ROOT, d, d / "no-labs")
+        book, pages, _, _ = prepare(ROOT, d, d / "no-labs")
         md = book.render(pages[0], single=False)
         self.assertIn(f"(https://lore.kernel.org/all/{KNOWN}/)", md)
         self.assertIn("Hugh Dickins, 12 Feb 2002", md)

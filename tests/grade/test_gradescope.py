@@ -30,11 +30,12 @@ class Gradescope(unittest.TestCase):
                 self.assertIn(need, names)
             build = base / "source" / "build"
             (build / "model" / "fast").mkdir(parents=True)
-            for f in ("libmodel.a", "lrusim", "model/fast/main.o"):
+            (build / "lab").mkdir()
+            for f in ("libmodel.a", "lrusim", "model/fast/main.o", "lab/glue.o", "lab/lab-rt.o"):
                 shutil.copy(ROOT / "build" / f, build / f)
             (base / "submission").mkdir()
             (base / "submission" / "lab.c").write_text(hostile.SOLUTION)
-            (base / "submission" / "answers.txt").write_text(hostile.ANSWERS3)
+            (base / "submission" / "answers.txt").write_text(hostile.answers("Ada", hostile.L3))
             (base / "submission_metadata.json").write_text('{"users": [{"name": "Ada"}]}')
             run = subprocess.run(["sh", "run_autograder"], cwd=base / "source",
                                  capture_output=True, text=True, timeout=300,

@@ -7,6 +7,7 @@
 #define LRULAB_EXPLORE_H
 
 #include <stdio.h>
+#include "lrulab/mm.h"
 #include "lrulab/sim.h"
 
 #define MAX_CHOICES	(SIM_MAX_CPUS * 2 + SIM_MAX_CTX)
@@ -39,6 +40,26 @@ struct scenario {
 extern const struct scenario scenarios[];	/* ends with a NULL name */
 const struct scenario *find_scenario(const char *name);
 
+/*
+ * An instance of a scenario: the same situation with another starting
+ * state, so that each student's questions have answers of their own.
+ * Instance 0 is the scenario as written; the others add @pad mapped pages
+ * at the tail of the inactive list (kswapd scans them first), have the
+ * first and second tasks fault in @lead[0] and @lead[1] pages of their own
+ * before they start, and swap the two cpus' roles.  The fields follow from
+ * the number alone.
+ */
+#define NR_INSTANCES	2048
+struct scenario_instance {
+	int number;
+	int pad, lead[2];
+	bool swap_cpus;
+};
+extern struct scenario_instance instance;
+void set_instance(int number);
+/* What sim_run does first: the instance's starting state, then @sc's. */
+void scenario_start(const struct scenario *sc);
+
 /* One step of a recorded run: what was chosen and what else was possible. */
 struct step_record {
 	struct choice chosen;
@@ -54,6 +75,12 @@ struct run_result {
 	int nr_steps;
 	int preemptions;
 	struct step_record *steps;	/* nr_steps entries, owned by the run */
+	/*
+	 * replay: the step at which the schedule asked for something the
+	 * machine could not do (a cpu with nothing to run, an irq it could
+	 * not take), or that it ended with steps left asked for; -1 if none
+	 */
+	int diverged_at;
 };
 
 /* Run @sc once to quiescence (or failure) under @ch. */
@@ -69,6 +96,9 @@ struct explore_stats {
 	long runs;
 	long steps;
 	double seconds;
+	int bound;			/* dfs: the least bound that failed, -1 */
+	/* the counters of the first run: the default order, or the replay */
+	struct mm_counters first;
 };
 
 enum strategy_kind { STRAT_DFS, STRAT_PCT, STRAT_REPLAY };
@@ -90,9 +120,13 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 	    const struct strategy *st, struct run_result *out,
 	    char *fail_sched, size_t len, struct explore_stats *stats);
 
-/* Shrink a failing schedule while the same checker still fails. */
+/*
+ * Shrink a failing schedule while it still shows the same failure (checker,
+ * page, contexts: same_failure()) with at most @max_preemptions.
+ */
 void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
-		       enum checker checker, char *sched, size_t len);
+		       const struct sim_failure *target, int max_preemptions,
+		       char *sched, size_t len);
 
 /* Replay @sched; returns the result (trace in sim.trace). */
 void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,

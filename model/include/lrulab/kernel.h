@@ -35,6 +35,7 @@ struct page {
 	bool free;			/* on the allocator's free list */
 	int pins;			/* kiobuf references outstanding */
 	int freed_by;			/* context that last freed it, -1 none */
+	bool was_active;		/* activated, and nothing since deactivated it */
 };
 
 /* include/linux/mm.h page->flags bits (2.4.17 numbering) */

@@ -9,9 +9,9 @@
 
 #include "lrulab/kernel.h"
 
-#define NR_PAGES	16
+#define NR_PAGES	40
 #define NR_SWAP		16
-#define NR_PTES		4
+#define NR_PTES		24
 #define NR_MMS		4
 #define MAX_KIOBUF	4
 
@@ -84,6 +84,8 @@ void model_put_page_nofree(struct page *page, const char *where);
 unsigned long lru_lock(const char *where);
 void lru_unlock(unsigned long flags, const char *where);
 void lru_rotate_inactive(struct page *page, const char *where);
+void activate_page(struct page *page);
+void mark_page_accessed(struct page *page);
 struct page *lru_inactive_tail(void);
 void __free_pages_ok(struct page *page, unsigned int order);
 
@@ -104,6 +106,7 @@ struct mm_counters {
 	int reclaimed_swap_cache;	/* clean swap cache pages reclaimed */
 	int lru_del_in_irq;		/* lru_cache_del from interrupt context */
 	int cow_copies;
+	int scanned;			/* pages shrink_cache looked at */
 };
 extern struct mm_counters mm_counters;
 
@@ -111,6 +114,8 @@ extern struct mm_counters mm_counters;
 void mm_reset(void);
 /* The quiescence checks: leaks, LRU membership, swap map consistency. */
 void mm_check_quiescent(void);
+/* A page on its way to the free list: nobody may still map, pin or cache it. */
+void mm_check_unheld(struct page *page);
 /* Walk both LRU lists; report corruption if they are inconsistent. */
 void mm_check_lru(const char *when);
 
@@ -119,21 +124,51 @@ struct variant {
 	const char *name;
 	const char *summary;
 	const char *source;		/* message or version it comes from */
-	int (*free_pages_ok_lru)(struct page *page);
-	int (*shrink_cache_zero_count)(struct page *page, int *nr_pages);
-	void (*do_wp_page_release_old)(struct page *old_page);
-	void (*free_page_and_swap_cache_release)(struct page *page);
-	void (*free_swap_and_cache_deleted)(struct page *page);
+#define HOOK(ret, name, params, args) ret (*name) params;
+#include "lrulab/hooks.def"
+#undef HOOK
 	/* 2.4.17 / 7 Feb: page_cache_release is an LRU-aware function */
 	void (*page_cache_release)(struct page *page);
 	/* 2.5.32: pagemap_lru_lock is always taken with interrupts off */
 	bool lru_lock_irqsafe;
+	/*
+	 * Where __free_pages_ok handles a PageLRU page: first, before its BUG
+	 * checks (2.4.18-pre9, the 6 Feb BUG, 2.4.27, 2.5's release path), or
+	 * after PageLocked (the 7 and 12 Feb patches).
+	 */
+	bool lru_test_first;
+	/* the hooks are the labs' reference solutions: traced as one step */
+	bool opaque;
+	/* called at the start of every run (a lab's statics start afresh) */
+	void (*reset)(void);
 };
+
+/*
+ * The mm code calls the variant's hooks only through call_<hook>(): each
+ * marks the running context as in that hook (for traces, for the lab's API
+ * calls, and to show reference code as one opaque step).
+ */
+#define HOOK(ret, name, params, args) ret call_##name params;
+#include "lrulab/hooks.def"
+#undef HOOK
+
+/*
+ * A lab.c's hooks as the model sees them: filled in by the lab module
+ * (the student's code, compiled to WebAssembly) linked into lrusim-lab;
+ * NULL for the hooks of other labs.
+ */
+struct lab_module {
+#define HOOK(ret, name, params, args) ret (*name) params;
+#include "lrulab/hooks.def"
+#undef HOOK
+	void (*reset)(void);
+};
+const struct lab_module *lab_module(void);	/* NULL in lrusim */
 
 extern const struct variant *variant;
 extern const struct variant *const variants[];
 const struct variant *find_variant(const char *name);
-/* Fill the hooks a student object defines into a copy of fix-0212. */
+/* The lab module's hooks over a copy of fix-0212; NULL without a lab. */
 const struct variant *student_variant(void);
 
 #endif /* LRULAB_MM_H */

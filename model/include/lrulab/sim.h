@@ -31,6 +31,8 @@ struct trace_event {
 	const char *what;		/* primitive, e.g. "put_page_testzero" */
 	const char *where;		/* modelled kernel function */
 	const char *lock;		/* lock name, if the step is a lock op */
+	const char *hook;		/* the lab hook whose code took the step */
+	bool opaque;			/* reference code: shown as one step */
 };
 
 /* One execution context: a process-context task or an interrupt handler. */
@@ -49,6 +51,10 @@ struct sim_ctx {
 	struct trace_event next;	/* the step it will do when resumed */
 	int last_trace;
 	int freed;			/* pages this context put on the free list */
+	const char *hook;		/* the lab hook running, NULL in model code */
+	bool opaque;			/* ...and it is reference code */
+	/* the lab module's stack pointer and call depth while not running */
+	unsigned int lab_sp, lab_depth;
 	void (*fn)(void *);
 	void *arg;
 	void *uctx;			/* ucontext_t, opaque here */
@@ -69,19 +75,43 @@ enum checker {
 	CHK_DEADLOCK,
 	CHK_STEP_LIMIT,
 	CHK_NR_PAGES,
+	CHK_OOPS,
 	NR_CHECKERS
 };
 
+/*
+ * Checkers after whose failure the machine cannot go on (its state is
+ * broken or it cannot move): always on, whatever a run enables.
+ */
+#define FATAL_CHECKERS	(1u << CHK_DOUBLE_FREE | 1u << CHK_LRU_CORRUPTION | \
+			 1u << CHK_BUG | 1u << CHK_DEADLOCK | 1u << CHK_STEP_LIMIT | \
+			 1u << CHK_OOPS)
+/* What a run checks unless told otherwise: nr-pages is accounting the labs grade. */
+#define DEFAULT_CHECKERS	(((1u << NR_CHECKERS) - 1) & ~(1u << CHK_NR_PAGES))
+
 extern const char *const checker_names[NR_CHECKERS];
 
+
+/* A context as a failure names it: stable across runs of one scenario. */
+struct ctx_ident {
+	int id;				/* -1: none */
+	enum ctx_kind kind;
+	int cpu;
+	const char *name;
+};
 
 struct sim_failure {
 	enum checker checker;
 	int page;			/* -1 if none */
 	int ctx, other_ctx;		/* the two contexts involved, -1 if none */
+	struct ctx_ident who, other;
 	int step;
+	bool spun;			/* a context ran on without a step: no replays */
 	char msg[512];
 };
+
+/* The same failure: checker, page and contexts (by name and kind). */
+bool same_failure(const struct sim_failure *a, const struct sim_failure *b);
 
 struct sim_config {
 	int nr_cpus;
@@ -127,10 +157,30 @@ void sim_fail(enum checker checker, const struct page *page, int other_ctx,
 	      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 struct sim_ctx *sim_current(void);
+
+/*
+ * Called when a context starts and stops running: the lab module gives
+ * each context its own WebAssembly stack (NULL without a lab module).
+ */
+extern void (*sim_switch_in)(struct sim_ctx *c);
+extern void (*sim_switch_out)(struct sim_ctx *c);
 const char *ctx_kind_name(enum ctx_kind kind);
 /* "cpu1 hardirq aio_complete" for reports */
 const char *ctx_describe(int ctx, char *buf, size_t len);
 
 bool sim_checker_on(enum checker checker);
+
+/*
+ * A context that runs on for a second of CPU time without reaching a yield
+ * point (a lab's endless loop: model code always yields) is stopped as a
+ * step-limit failure.  lrusim starts this watchdog once.
+ */
+void sim_watchdog_start(void);
+
+/* Is checker @nr on in a run that enables @mask? (fatal ones always are) */
+static inline bool sim_checker_on_mask(unsigned mask, int nr)
+{
+	return (mask | FATAL_CHECKERS) & (1u << nr);
+}
 
 #endif /* LRULAB_SIM_H */

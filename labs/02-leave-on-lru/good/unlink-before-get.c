@@ -1,0 +1,25 @@
+/* right: unlinks first, then takes the reference, clears the mark and releases */
+#include "lab.h"
+
+int lab_free_pages_ok_lru(struct page *page)
+{
+	if (PageLRU(page)) {
+		if (TryLockPage(page))
+			BUG();
+		return 1;
+	}
+	return 0;
+}
+
+int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
+{
+	if (PageLocked(page)) {
+		__lru_cache_del(page);
+		page_cache_get(page);
+		UnlockPage(page);
+		page_cache_release(page);
+		if (!--*nr_pages)
+			return 1;
+	}
+	return 0;
+}

@@ -10,6 +10,7 @@
 #                     (and may carry kernel words such as lrulab_delay=2000)
 #   make kernel-test  the kernel tests (skipped, loudly, when no tree is available)
 #   make kernel-bench full/incremental build, boot and per-lab timings
+#   make kernel-campaign  boot one kernel N times, count what goes wrong
 #
 # The cache ($LRULAB_CACHE, else $XDG_CACHE_HOME/lrulab, else ~/.cache/lrulab)
 # is outside build/, so `make clean` does not throw the 2.4.17 tree away.
@@ -17,8 +18,18 @@
 PYTHON ?= python3
 KERNEL_PY := $(PYTHON) -m runner.kernel
 export KERNEL_SRC KERNEL_TARBALL
+# What the kernel stage needs on Debian 12 (mkswap is in util-linux).
+KERNEL_DEB_PACKAGES = gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 \
+	genext2fs bc patch make util-linux
 
-.PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify kernel-bench
+.PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify \
+	kernel-bench kernel-campaign kernel-deps print-kernel-deb-packages
+
+print-kernel-deb-packages:
+	@echo $(KERNEL_DEB_PACKAGES)
+
+kernel-deps:
+	@$(PYTHON) -m runner.deps $(KERNEL_DEB_PACKAGES)
 
 kernel-src:
 	$(KERNEL_PY) src
@@ -41,6 +52,12 @@ kernel-boot-smp:
 
 kernel-bench:
 	$(KERNEL_PY) bench
+
+# KERNEL_CAMPAIGN="--flavour smp --workload race --boots 100": boot one kernel
+# many times and count crashes (docs/kernel.md, "Reliability")
+KERNEL_CAMPAIGN ?= --flavour smp --workload race --boots 100
+kernel-campaign:
+	$(KERNEL_PY) campaign $(KERNEL_CAMPAIGN)
 
 kernel-test:
 	$(PYTHON) -m tests kernel

@@ -92,9 +92,17 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.stage == "kernel":
         if not lab.has_code:
             raise LabError(f"{lab.id} has questions only: it has no kernel stage")
-        report.results = []
+        # a file the static check refused scores 0 of the kernel's points
+        report.results = kernel_stage.not_run(lab, report.error) if report.error else []
     if args.stage in ("kernel", "all") and lab.has_code and not report.error:
-        if args.stage == "all" and not kernel_stage.tree_available():
+        model_failed = any(r.kind == "test" and r.score < r.max_score
+                           for r in report.results)
+        if args.stage == "all" and model_failed and not args.kernel_anyway:
+            print("kernel stage: skipped, the model stage already failed "
+                  "(--kernel-anyway boots it all the same)")
+            report.results += kernel_stage.not_run(
+                lab, "the model stage failed; fix that first (or --kernel-anyway)")
+        elif args.stage == "all" and not kernel_stage.tree_available():
             print(f"SKIPPED: kernel stage: {kernel_stage.NO_TREE}")
         else:
             report.results += kernel_stage.grade_kernel(lab, lab_c, label)
@@ -197,6 +205,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--file", help="grade this file instead of work/ID/lab.c")
     p.add_argument("--answers", help="answers file instead of work/ID/answers.txt")
     p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
+    p.add_argument("--kernel-anyway", action="store_true",
+                   help="with --stage all: boot the kernel even if the model stage failed")
     p.add_argument("--student", help="answer as this student (default: work/student)")
     p.add_argument("--quiet", action="store_true", help="one line per test")
     p.set_defaults(fn=cmd_test)
@@ -233,6 +243,9 @@ def main(argv: list[str]) -> int:
     except LabError as e:
         print(f"lab: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("lab: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

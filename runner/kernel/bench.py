@@ -12,7 +12,7 @@ import shutil
 import time
 from pathlib import Path
 
-from . import build, guest, paths, qemu
+from . import build, guest, paths, qemu, stage
 
 WORKLOADS = ("cow", "swap", "pin", "pressure")
 
@@ -38,18 +38,14 @@ def run(pristine: Path, out: Path | None = None, log=print) -> dict[str, float]:
         record("incremental_build_lab_change", r.seconds)
     for f in paths.FLAVOURS:
         b = build.build(pristine, f, out=out)
-        boot = qemu.boot(b.bzimage, initrd, out / "runs", f, smp=f == "smp", workloads=WORKLOADS)
+        _, run_dir = paths.new_run_dir(f"bench-{f}", out)
+        boot = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=WORKLOADS)
         if boot.first_report is not None:
             record(f"boot_to_first_report_{f}", boot.first_report)
         record(f"boot_whole_run_{f}", boot.seconds)
     for sol in solutions:
         t = time.monotonic()
-        ok = True
-        for f in paths.FLAVOURS:
-            b = build.build(pristine, f, out=out, lab=sol)
-            boot = qemu.boot(b.bzimage, initrd, out / "runs", f, smp=f == "smp",
-                             workloads=WORKLOADS)
-            ok = ok and not boot.problems() and boot.status == 0
+        ok = stage.run(sol, pristine, out=out).passed
         record(f"kernel_stage_{sol.parent.name}{'' if ok else '_FAILED'}", time.monotonic() - t)
     (out / "bench.json").write_text(json.dumps(results, indent=2) + "\n")
     return results

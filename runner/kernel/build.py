@@ -3,6 +3,8 @@
 build/kernel/tree-FLAVOUR is the pristine tree + the series + the flavour's
 config; it is recreated when the series, a patch or the config changes
 (identity in .lrulab-tree) and otherwise rebuilt incrementally by make.
+The lab.c is never compiled by make: labobj compiles it in the sandbox and
+drops mm/lrulab_lab.o in, which make links.
 Outputs: build/kernel/bzImage-FLAVOUR and System.map-FLAVOUR.
 """
 from __future__ import annotations
@@ -14,12 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import patches, paths, source
+from . import labobj, patches, paths, source
 
 TREE_STAMP = ".lrulab-tree"
-# The harness patch compiles this file into mm/; a lab.c is copied over it.
-LAB_IN_TREE = "mm/lrulab_lab.c"
-DEFAULT_LAB = ".lrulab-default-lab.c"
+BUILT_STAMP = ".lrulab-built"          # the lab object the last bzImage was linked with
 
 # gcc 12 flags that make 2.4 code compile and behave as with the gcc of 2002
 # (see docs/kernel.md): C89 inline semantics, no PIE/stack protector/CET/unwind
@@ -35,7 +35,12 @@ CFLAGS_KERNEL = " ".join([
 
 
 class BuildError(Exception):
-    """A build step failed; str() is a one-line reason (details in the log)."""
+    """A build step failed; str() is a one-line reason (details in the log).
+    lab_error: the lab.c itself does not compile (the student's fault)."""
+
+    def __init__(self, message: str, lab_error: bool = False) -> None:
+        super().__init__(message)
+        self.lab_error = lab_error
 
 
 @dataclass
@@ -98,8 +103,6 @@ def prepare_tree(pristine: Path, flavour: str, out: Path, log: Path) -> tuple[Pa
         patches.apply(tree)
     except patches.PatchError as e:
         raise BuildError(str(e)) from None
-    if (tree / LAB_IN_TREE).is_file():
-        shutil.copyfile(tree / LAB_IN_TREE, tree / DEFAULT_LAB)
     shutil.copyfile(config_file(flavour), tree / ".config")
     _run(make_args() + ["oldconfig"], tree, log, f"{flavour}: make oldconfig", stdin="\n" * 2000)
     _run(make_args() + ["dep"], tree, log, f"{flavour}: make dep")
@@ -107,26 +110,35 @@ def prepare_tree(pristine: Path, flavour: str, out: Path, log: Path) -> tuple[Pa
     return tree, True
 
 
-def install_lab(tree: Path, lab: Path | None) -> None:
-    """Put lab (or, when None, the shipped empty lab file) at mm/lrulab_lab.c.
+def install_lab(tree: Path, flavour: str, lab: Path | None, label: str | None,
+                out: Path) -> None:
+    """Compile lab (None: a lab.c with no hook, i.e. the 12 Feb 2002 patch) in
+    the sandbox and put the object at mm/lrulab_lab.o.
 
-    The file is rewritten only when its content changes, so make rebuilds
-    just that object and relinks.
+    The object is rewritten only when it changes, so make relinks only then.
     """
-    if not (tree / DEFAULT_LAB).is_file():
+    if not (tree / "mm" / "lab.h").is_file():
         if lab is not None:
-            raise BuildError("the patch series has no harness (mm/lrulab_lab.c): "
+            raise BuildError("the patch series has no harness (mm/lab.h): "
                              "cannot build a lab.c into the kernel")
         return
-    content = (lab if lab is not None else tree / DEFAULT_LAB).read_bytes()
-    target = tree / LAB_IN_TREE
-    if not target.is_file() or target.read_bytes() != content:
-        target.write_bytes(content)
+    source = lab.read_bytes() if lab is not None else labobj.NO_LAB
+    try:
+        obj = labobj.compile_lab(source, tree, label or (str(lab) if lab else "no lab"),
+                                 flavour, out / f"labobj-{flavour}")
+    except labobj.LabBuildError as e:
+        raise BuildError(str(e), lab_error=True) from None
+    target = tree / labobj.IN_TREE
+    if not target.is_file() or target.read_bytes() != obj.read_bytes():
+        (tree / BUILT_STAMP).unlink(missing_ok=True)
+        shutil.copyfile(obj, target)
 
 
 def build(pristine: Path, flavour: str, out: Path | None = None,
-          jobs: int | None = None, lab: Path | None = None) -> BuildResult:
-    """Build (or bring up to date) the bzImage of one flavour, with lab.c if given."""
+          jobs: int | None = None, lab: Path | None = None,
+          label: str | None = None) -> BuildResult:
+    """Build (or bring up to date) the bzImage of one flavour, with lab.c if given
+    (label: how build errors name it, default its path)."""
     if flavour not in paths.FLAVOURS:
         raise BuildError(f"unknown flavour {flavour!r} (one of {', '.join(paths.FLAVOURS)})")
     check_toolchain()
@@ -136,9 +148,14 @@ def build(pristine: Path, flavour: str, out: Path | None = None,
     log.write_text("")
     start = time.monotonic()
     tree, fresh = prepare_tree(pristine, flavour, out, log)
-    install_lab(tree, lab)
+    install_lab(tree, flavour, lab, label, out)
     jobs = jobs or os.cpu_count() or 1
-    _run(make_args() + [f"-j{jobs}", "bzImage"], tree, log, f"{flavour}: make bzImage")
+    built = tree / BUILT_STAMP
+    image = tree / "arch/i386/boot/bzImage"
+    if fresh or not built.is_file() or not image.is_file():
+        built.unlink(missing_ok=True)
+        _run(make_args() + [f"-j{jobs}", "bzImage"], tree, log, f"{flavour}: make bzImage")
+        built.write_text("the bzImage holds mm/lrulab_lab.o as it is\n")
     bz, sm = out / f"bzImage-{flavour}", out / f"System.map-{flavour}"
     shutil.copyfile(tree / "arch/i386/boot/bzImage", bz)
     shutil.copyfile(tree / "System.map", sm)

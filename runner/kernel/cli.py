@@ -5,6 +5,7 @@
   guest   the guest initrd
   boot    boot one kernel with the guest and print the verdict
   stage   the kernel stage for one lab.c: UP + SMP build and boot, a JSON verdict
+  campaign  boot one kernel N times, count crashes and other problems
   bench   timings: full and incremental builds, boots, per-lab kernel stage
   verify  check a tree against kernel-tree-patches/checksums.sha256
   pin     (maintainers) rewrite checksums.sha256 from a pristine tree
@@ -19,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import bench, build, guest, patches, paths, qemu, source, stage
+from . import bench, build, campaign, guest, labobj, patches, paths, qemu, source, stage
 
 NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
            f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
@@ -83,7 +84,9 @@ def cmd_boot(a: argparse.Namespace) -> int:
         raise source.SourceError(NO_TREE)
     initrd = guest.build()
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
-    r = qemu.boot(bz, initrd, out / "runs", flavour, smp=flavour == "smp",
+    run_id, run_dir = paths.new_run_dir(f"boot-{flavour}")
+    print(f"run {run_id}", flush=True)
+    r = qemu.boot(bz, initrd, run_dir, flavour, smp=flavour == "smp",
                   workloads=tuple(a.workload + a.append), memory_mb=a.memory,
                   timeout=a.timeout, live=live)
     for line in r.report:
@@ -97,7 +100,7 @@ def cmd_boot(a: argparse.Namespace) -> int:
             print(f"  {line}")
     first = f"{r.first_report:.1f} s" if r.first_report is not None else "never"
     print(f"boot {flavour}: {r.seconds:.1f} s, first report line after {first}, "
-          f"guest status {r.status}, console in {out / 'runs' / f'console-{flavour}.log'}")
+          f"guest status {r.status}, console in {r.console_log}")
     return 0 if not problems and r.status == 0 else 1
 
 
@@ -106,6 +109,14 @@ def cmd_stage(a: argparse.Namespace) -> int:
                   flavours=tuple(flavours(a.flavour)), timeout=a.timeout)
     print(v.to_json())
     return 0 if v.passed else 1
+
+
+def cmd_campaign(a: argparse.Namespace) -> int:
+    if a.boots < 1:
+        raise source.SourceError("--boots: at least 1")
+    s = campaign.run(tree_or_exit(a.kernel_src), a.flavour, tuple(a.workload + a.append),
+                     a.boots, lab=Path(a.lab) if a.lab else None, timeout=a.timeout)
+    return 0 if s["clean"] == s["boots"] else 1
 
 
 def cmd_bench(a: argparse.Namespace) -> int:
@@ -157,6 +168,17 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=stage.TIMEOUT)
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_stage)
+    s = sub.add_parser("campaign", help="boot one kernel N times and count problems")
+    s.add_argument("--flavour", choices=paths.FLAVOURS, default="smp")
+    s.add_argument("--workload", action="append", default=[],
+                   help="a guest workload (repeatable)")
+    s.add_argument("--append", action="append", default=[],
+                   help="extra kernel command-line word (repeatable)")
+    s.add_argument("--boots", type=int, default=100)
+    s.add_argument("--lab", help="a lab.c to build in (default: none)")
+    s.add_argument("--timeout", type=float, default=120)
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_campaign)
     s = sub.add_parser("bench", help="time builds and boots")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_bench)

@@ -46,3 +46,28 @@ def build_dir() -> Path:
     if os.environ.get("LRULAB_KBUILD"):
         return Path(os.environ["LRULAB_KBUILD"])
     return REPO / "build" / "kernel"
+
+
+_run_counter = 0
+
+
+def new_run_dir(name: str = "", out: Path | None = None) -> tuple[str, Path]:
+    """A fresh directory for one kernel run's logs: (run id, path).
+
+    The id is YYYYmmdd-HHMMSS-PID-N[-name]; the directory is created here,
+    exclusively, so no run ever writes over another's console or report.
+    """
+    import time
+    global _run_counter
+    runs = (out or build_dir()) / "runs"
+    runs.mkdir(parents=True, exist_ok=True)
+    safe = "".join(c if c.isalnum() or c in "._-" else "_" for c in name)[:60]
+    while True:
+        _run_counter += 1
+        run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{_run_counter}" + \
+            (f"-{safe}" if safe else "")
+        try:
+            (runs / run_id).mkdir()
+            return run_id, runs / run_id
+        except FileExistsError:
+            continue

@@ -1,40 +1,62 @@
 """Boot a built kernel with the guest initrd in qemu-system-i386.
 
 The console (ttyS0, kernel messages) and the report (ttyS1, written by the
-guest's /init) go to two files; the guest ends the run through QEMU's
-isa-debug-exit port, so QEMU exits with (status << 1) | 1.  QEMU runs in its
-own process group and is always killed: on timeout, on error, on Ctrl-C.
+guest's /init) go to two files of the run's own directory, created here
+and never overwritten.  The guest ends the run through QEMU's
+isa-debug-exit port (QEMU exits with (status << 1) | 1); the harness's
+watchdog ends it the same way (status 0x7e: QEMU exits 253).  The host
+stops a run early once the console shows a verdict (a BUG, an oops, a
+panic, an LRULAB-CHECK/-DEADLOCK/-WATCHDOG line) and has been quiet for a
+moment.  QEMU is always reaped (runner.kernel.reaper): on exit, timeout,
+early verdict, exception, SIGTERM, SIGINT.
+
+Once the guest has started reporting, the host injects an NMI every
+PROBE_PERIOD seconds through QEMU's monitor ("nmi"): the harness's watchdog
+uses them to find a CPU spinning with interrupts off, which its timer
+ticks cannot see (every CPU of an SMP guest, or the one of a UP guest).
 """
 from __future__ import annotations
 
-import bisect
 import os
 import re
 import shutil
-import signal
+import socket
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import guest
+from . import guest, oops, reaper
 
 QEMU = "qemu-system-i386"
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
+WATCHDOG_EXIT = (0x7e << 1) | 1       # kernel/lrulab_watchdog.c ended the run
 # hdX=none / ideN=noprobe skip IDE probing that only costs boot time; panic=1
 # reboots a panicked guest after 1 s, which -no-reboot turns into QEMU's exit.
 BASE_APPEND = ("console=ttyS0 root=/dev/ram0 init=/init hdb=none hdc=none hdd=none "
                "ide2=noprobe ide3=noprobe ide4=noprobe ide5=noprobe panic=1")
+PROBE_PERIOD: float | None = 1.0      # s between the host's NMIs (None: none)
 PROBLEMS = (
-    ("panic", re.compile(r"Kernel panic")),
+    ("panic", re.compile(r"Kernel panic[^\n]*")),
     ("BUG", re.compile(r"kernel BUG at \S+|invalid operand: \S+")),
-    ("oops", re.compile(r"Oops: \S+|Unable to handle kernel [^\n]*")),
+    ("oops", re.compile(r"Oops: \S+|Unable to handle kernel [^\n]*|int3: \S+|"
+                        r"general protection fault: \S+")),
+    ("lockup", re.compile(r"NMI Watchdog detected LOCKUP[^\n,]*")),
+    ("deadlock", re.compile(r"LRULAB-DEADLOCK: [^\n]*")),
+    ("watchdog", re.compile(r"LRULAB-WATCHDOG: [^\n]*")),
     ("lrulab", re.compile(r"LRULAB-CHECK: [^\n]*")),
 )
+# A verdict on the console: stop once the console is quiet for QUIET s.
+VERDICT = re.compile(r"Kernel panic|kernel BUG at|Oops: |Unable to handle kernel|"
+                     r"LRULAB-CHECK:|LRULAB-DEADLOCK:|LRULAB-WATCHDOG:|"
+                     r"NMI Watchdog detected LOCKUP")
+QUIET = 0.7
+VERDICT_GRACE = 4.0
 
 
 class QemuError(Exception):
-    """QEMU could not be started; str() is a one-line reason."""
+    """QEMU could not be started, or a log would be overwritten; one line."""
 
 
 @dataclass
@@ -46,6 +68,8 @@ class BootResult:
     first_report: float | None        # seconds until the guest's first report line
     console: str
     report: list[str] = field(default_factory=list)
+    stopped_early: bool = False       # a verdict on the console ended the run
+    console_log: str = ""
 
     @property
     def status(self) -> int | None:
@@ -54,6 +78,10 @@ class BootResult:
             if line.startswith("done "):
                 return int(line.split()[1])
         return None
+
+    @property
+    def watchdog_ended(self) -> bool:
+        return self.qemu_rc == WATCHDOG_EXIT
 
     def tests(self) -> dict[str, tuple[bool, str]]:
         """name -> (passed, detail) from the guest's 'test' lines."""
@@ -74,18 +102,26 @@ class BootResult:
         return out
 
     def problems(self) -> list[str]:
-        """Kernel failures seen on the console, plus a hang or a missing report."""
-        found = [f"{kind}: {m.group(0)}" for kind, rx in PROBLEMS
-                 for m in rx.finditer(self.console)]
+        """Kernel failures seen on the console, in the order they appeared, then
+        what the counters show, then a hang or a missing report."""
+        hits = sorted((m.start(), f"{kind}: {m.group(0).strip()}") for kind, rx in PROBLEMS
+                      for m in rx.finditer(self.console))
+        times: dict[str, int] = {}
+        for _, text in hits:                  # one line per distinct problem
+            times[text] = times.get(text, 0) + 1
+        found = [t if n == 1 else f"{t} ({n} times)" for t, n in times.items()]
         c = self.counters()
         if c.get("lru_walk_errors"):
             found.append(f"lru: {c['lru_walk_errors']} inconsistencies in the LRU lists")
+        if c.get("lru_lost"):
+            found.append(f"lru-lost: {c['lru_lost']} pages in use but off the LRU, where "
+                         f"reclaim cannot find them")
         if c.get("lru_zero_count") and "pressure" in self.tests():
             found.append(f"leak: {c['lru_zero_count']} pages with count 0 still on the LRU "
                          f"after memory pressure")
         if self.timed_out:
             found.append(f"hang: no exit after {self.seconds:.0f} s")
-        elif self.status is None:
+        elif self.status is None and not found:
             found.append("no report: the guest did not finish its report")
         return found
 
@@ -102,77 +138,133 @@ def command(bzimage: Path, initrd: Path, console: Path, report: Path, smp: bool,
     return args + extra
 
 
+def _scratch_dir() -> str | None:
+    """Where swap disks go: tmpfs when there is one (no disk writeback that could
+    stall QEMU), else the default temporary directory."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
 def boot(bzimage: Path, initrd: Path, out_dir: Path, flavour: str, smp: bool = False,
          workloads: tuple[str, ...] = (), memory_mb: int = 32, timeout: float = 120,
          extra: list[str] | None = None, live=None) -> BootResult:
-    """Boot once; keep console-FLAVOUR.log and report-FLAVOUR.txt in out_dir."""
+    """Boot once; console-FLAVOUR.log and report-FLAVOUR.txt go to out_dir, which
+    must not hold them yet (a run directory: paths.new_run_dir)."""
     if shutil.which(QEMU) is None:
         raise QemuError(f"{QEMU} not found: apt-get install qemu-system-x86")
     out_dir.mkdir(parents=True, exist_ok=True)
     console, report = out_dir / f"console-{flavour}.log", out_dir / f"report-{flavour}.txt"
     for f in (console, report):
-        f.write_bytes(b"")
+        try:
+            with f.open("xb"):
+                pass
+        except FileExistsError:
+            raise QemuError(f"{f} exists: every run needs its own directory") from None
     append = " ".join([BASE_APPEND, *workloads])
     extra = list(extra or [])
-    if "swap" in workloads:
-        # a fresh swap disk per run, as hda (block 3,0 = /dev/hda in the initrd)
-        swap = guest.swap_image(out_dir / f"swap-{flavour}.img")
-        extra += ["-drive", f"file={swap},format=raw,if=ide,index=0"]
-    args = command(bzimage, initrd, console, report, smp, memory_mb, append, extra)
+    with tempfile.TemporaryDirectory(prefix="lrulab-qemu-", dir=_scratch_dir()) as scratch:
+        if "swap" in workloads:
+            # a fresh swap disk per run, as hda (block 3,0 = /dev/hda in the initrd)
+            swap = guest.swap_image(Path(scratch) / "swap.img")
+            extra += ["-drive", f"file={swap},format=raw,if=ide,index=0"]
+        monitor = Path(scratch) / "monitor"
+        args = command(bzimage, initrd, console, report, smp, memory_mb, append, extra)
+        args[args.index("-monitor") + 1] = f"unix:{monitor},server=on,wait=off"
+        return _run(args, flavour, console, report, timeout, live, monitor)
+
+
+class _Prober:
+    """Injects an NMI through QEMU's human monitor, at most every PROBE_PERIOD s."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sock: socket.socket | None = None
+        self.last = 0.0
+
+    def poke(self, now: float) -> None:
+        if PROBE_PERIOD is None or now - self.last < PROBE_PERIOD:
+            return
+        self.last = now
+        try:
+            if self.sock is None:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.setblocking(False)
+                s.connect(str(self.path))
+                self.sock = s
+            self.sock.send(b"nmi\n")
+            while True:                 # drain the monitor's chatter
+                if not self.sock.recv(65536):
+                    break
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            self.close()
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def _run(args: list[str], flavour: str, console: Path, report: Path, timeout: float,
+         live, monitor: Path) -> BootResult:
     start = time.monotonic()
     first = None
-    timed_out = False
+    timed_out = early = False
     shown = 0
-    proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, start_new_session=True)
+    verdict_at = None
+    last_size, last_growth = 0, start
+    prober = _Prober(monitor)
+    proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                        stderr=subprocess.PIPE)
     try:
         while proc.poll() is None:
-            elapsed = time.monotonic() - start
+            now = time.monotonic()
             if first is None and report.stat().st_size > 0:
-                first = elapsed
+                first = now - start
+            if first is not None:       # the guest runs /init: its IDT is up
+                prober.poke(now)
+            size = console.stat().st_size
+            if size != last_size:
+                last_size, last_growth = size, now
+                if verdict_at is None:
+                    with console.open("rb") as f:
+                        f.seek(max(0, shown - 64) if live is not None else 0)
+                        if VERDICT.search(f.read().decode("latin-1")):
+                            verdict_at = now
             if live is not None:
                 data = console.read_bytes()[shown:]
                 shown += len(data)
                 if data:
                     live(data.decode("latin-1"))
-            if elapsed > timeout:
+            if verdict_at is not None and (now - last_growth > QUIET or
+                                           now - verdict_at > VERDICT_GRACE):
+                early = True
+                break
+            if now - start > timeout:
                 timed_out = True
                 break
             time.sleep(0.05)
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        prober.close()
+        reaper.reap(proc)
     seconds = time.monotonic() - start
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-    if proc.returncode not in (None, 0, 1) and not report.stat().st_size and "qemu" in err:
+    if proc.stderr:
+        proc.stderr.close()
+    if proc.returncode not in (None, 0, 1) and not early and not timed_out and \
+            not report.stat().st_size and "qemu" in err:
         raise QemuError(f"{QEMU} failed: {err.strip().splitlines()[0]}")
-    text = console.read_bytes().decode("latin-1").replace("\r", "")
-    if live is not None and console.stat().st_size > shown:
-        live(console.read_bytes()[shown:].decode("latin-1"))
+    raw = console.read_bytes()
+    text = raw.decode("latin-1").replace("\r", "")
+    if live is not None and len(raw) > shown:
+        live(raw[shown:].decode("latin-1"))
     lines = [l.rstrip("\r") for l in report.read_bytes().decode("latin-1").splitlines()]
-    return BootResult(flavour, None if timed_out else proc.returncode, timed_out, seconds,
-                      first, text, lines)
-
-
-def load_system_map(path: Path) -> tuple[list[int], list[str]]:
-    addrs, names = [], []
-    for line in path.read_text().splitlines():
-        parts = line.split()
-        if len(parts) == 3 and parts[1] in "tTwW":
-            addrs.append(int(parts[0], 16))
-            names.append(parts[2])
-    order = sorted(range(len(addrs)), key=addrs.__getitem__)
-    return [addrs[i] for i in order], [names[i] for i in order]
+    rc = None if timed_out or early else proc.returncode
+    return BootResult(flavour, rc, timed_out, seconds, first, text, lines, early,
+                      str(console))
 
 
 def decode_oops(console: str, system_map: Path) -> list[str]:
-    """Each kernel text address [<c0123456>] on the console as 'addr function+0xoff'."""
-    addrs, names = load_system_map(system_map)
-    out = []
-    for hexaddr in dict.fromkeys(re.findall(r"\[<([0-9a-f]{8})>\]", console)):
-        a = int(hexaddr, 16)
-        i = bisect.bisect_right(addrs, a) - 1
-        if i >= 0 and a - addrs[i] < 0x10000:
-            out.append(f"{hexaddr} {names[i]}+{a - addrs[i]:#x}")
-    return out
+    """Kernel addresses of the console as 'addr function+0xoff' lines (runner.kernel.oops)."""
+    return oops.decode(console, system_map)

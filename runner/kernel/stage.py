@@ -4,11 +4,15 @@ that verdict as lab results (grade_kernel): one per flavour, each worth half
 of the lab's "kernel_points" (lab.json, default 20).
 
     verdict = stage.run(Path("labs/02-leave-on-lru/solution.c"))
-    verdict.passed, verdict.to_json()
+    verdict.passed, verdict.run_id, verdict.to_json()
 
-A lab.c that does not compile fails with the compiler's first error line; a
-kernel BUG/oops/panic, an LRULAB-CHECK, a leak, a hang (timeout) or a failed
-guest workload fails its flavour.  Console logs are kept per flavour.
+Every run has its own directory, build/kernel/runs/RUN_ID/, with the
+console and report of each flavour and verdict.json; nothing is ever
+overwritten, and the run id is in the feedback.  A lab.c that does not
+compile fails that flavour with the compiler's first error, naming the
+student's file; a kernel BUG/oops/panic, an LRULAB-CHECK, a deadlock or
+stuck CPU (the harness's watchdog), a leak, a hang (timeout) or a failed
+guest workload fails its flavour.
 """
 from __future__ import annotations
 
@@ -21,10 +25,12 @@ from runner import static_check
 from runner.labs import Lab, LabError
 from runner.results import Result
 
-from . import build, guest, paths, qemu, source
+from . import build, guest, labsource, paths, qemu, source
 
 WORKLOADS = ("cow", "swap", "pin", "pressure")
-TIMEOUT = 180.0
+# A backstop only: the harness's watchdog ends a stuck run within seconds.
+TIMEOUT = 90.0
+IN_KERNEL_NAME = "lrulab_lab.c"       # how the kernel's BUG() names the lab.c
 
 
 @dataclass
@@ -37,51 +43,63 @@ class FlavourVerdict:
     oops: list[str]
     console_log: str
     seconds: float
+    build_error: str | None = None
 
 
 @dataclass
 class StageVerdict:
     lab: str | None
     passed: bool
-    build_error: str | None = None
+    run_id: str = ""
+    run_dir: str = ""
+    build_error: str | None = None     # the first flavour's, if any
     flavours: list[FlavourVerdict] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
 
 
+def run_name(lab: Path | None) -> str:
+    """labs/ID/bad/x.c -> ID-bad-x (two labs' variants may share a name)."""
+    if lab is None:
+        return "no-lab"
+    return "-".join(p for p in (lab.parent.parent.name, lab.parent.name, lab.stem) if p)
+
+
 def run(lab: Path | None, tree: Path | None = None,
         flavours: tuple[str, ...] = paths.FLAVOURS,
         workloads: tuple[str, ...] = WORKLOADS, out: Path | None = None,
-        timeout: float = TIMEOUT) -> StageVerdict:
-    """Build lab (None: no lab.c, i.e. the 12 Feb patch) into each flavour and boot it."""
+        timeout: float = TIMEOUT, label: str | None = None) -> StageVerdict:
+    """Build lab (None: no lab.c, i.e. the 12 Feb patch) into each flavour and boot it.
+    workloads may carry kernel words too (lrulab_delay=2000)."""
     tree = tree or source.find()
     if tree is None:
         raise source.SourceError("no Linux 2.4.17 tree: run `make kernel-src`")
     out = out or paths.build_dir()
-    # labs/ID/bad/x.c -> ID-bad-x: bad variants of two labs may share a name
-    runs = out / "runs" / ("no-lab" if lab is None else
-                           "-".join(p for p in (lab.parent.parent.name, lab.parent.name,
-                                                lab.stem) if p))
-    verdict = StageVerdict(str(lab) if lab else None, True)
+    label = label or (str(lab) if lab is not None else "no lab.c")
+    run_id, run_dir = paths.new_run_dir(run_name(lab), out)
+    verdict = StageVerdict(str(lab) if lab else None, True, run_id, str(run_dir))
     initrd = guest.build(out)
     for f in flavours:
         try:
-            b = build.build(tree, f, out=out, lab=lab)
+            b = build.build(tree, f, out=out, lab=lab, label=label)
         except build.BuildError as e:
             verdict.passed = False
-            verdict.build_error = str(e)
-            return verdict
-        r = qemu.boot(b.bzimage, initrd, runs, f, smp=f == "smp", workloads=workloads,
+            verdict.build_error = verdict.build_error or str(e)
+            verdict.flavours.append(FlavourVerdict(f, False, [f"build: {e}"], {}, {}, [],
+                                                   "", 0.0, str(e)))
+            continue
+        r = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=workloads,
                       timeout=timeout)
-        problems = r.problems()
+        problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
         tests = {name: ok for name, (ok, _) in r.tests().items()}
         problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
         fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests, r.counters(),
                             qemu.decode_oops(r.console, b.system_map) if problems else [],
-                            str(runs / f"console-{f}.log"), round(r.seconds, 2))
+                            r.console_log, round(r.seconds, 2))
         verdict.flavours.append(fv)
         verdict.passed = verdict.passed and fv.passed
+    (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
     return verdict
 
 
@@ -95,6 +113,19 @@ NO_TREE = ("no Linux 2.4.17 tree: run `make kernel-src` (KERNEL_SRC=DIR or "
 def kernel_points(lab: Lab) -> int:
     data = json.loads((lab.dir / "lab.json").read_text())
     return int(data.get("kernel_points", DEFAULT_POINTS)) if lab.has_code else 0
+
+
+def _halves(lab: Lab) -> dict[str, int]:
+    points = kernel_points(lab)
+    return {"up": points // 2, "smp": points - points // 2}
+
+
+def not_run(lab: Lab, why: str) -> list[Result]:
+    """The kernel stage's results, at 0, when it does not run (why: one line)."""
+    if not lab.has_code:
+        return []
+    return [Result(f"kernel-{f}", 0, pts, f"not run: {why}\n")
+            for f, pts in _halves(lab).items()]
 
 
 def _tree():
@@ -113,20 +144,26 @@ def grade_kernel(lab: Lab, lab_c: Path, label: str) -> list[Result]:
     """Boot lab_c on UP and SMP; LabError when there is no tree to build."""
     if not lab.has_code:
         return []
-    points = kernel_points(lab)
-    halves = {"up": points // 2, "smp": points - points // 2}
+    halves = _halves(lab)
     static_check.check_file(lab_c, lab.hooks, label)
+    try:
+        labsource.check_no_conditionals(lab_c, label)
+    except static_check.StaticCheckError as e:
+        return not_run(lab, str(e))
     tree = _tree()
     if tree is None:
         raise LabError(f"--stage kernel: {NO_TREE}")
-    verdict = run(lab_c, tree=tree)
-    if verdict.build_error:
-        return [Result(f"kernel-{f}", 0, halves[f], f"does not build in the kernel: "
-                       f"{verdict.build_error}\n") for f in ("up", "smp")]
+    verdict = run(lab_c, tree=tree, label=label)
     results = []
     for fv in verdict.flavours:
-        lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the cow, swap, "
-                 "pin and pressure workloads"]
+        if fv.build_error:
+            results.append(Result(f"kernel-{fv.flavour}", 0, halves[fv.flavour],
+                                  f"does not build in the kernel: {fv.build_error}\n"
+                                  f"run {verdict.run_id}\n"))
+            continue
+        lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the "
+                 f"{', '.join(WORKLOADS[:-1])} and {WORKLOADS[-1]} workloads "
+                 f"(run {verdict.run_id})"]
         lines += [f"problem: {p}" for p in fv.problems]
         lines += [f"  {o}" for o in fv.oops]
         if fv.counters:

@@ -18,18 +18,16 @@
 PYTHON ?= python3
 KERNEL_PY := $(PYTHON) -m runner.kernel
 export KERNEL_SRC KERNEL_TARBALL
-# What the kernel stage needs on Debian 12 (mkswap is in util-linux).
-KERNEL_DEB_PACKAGES = gcc-i686-linux-gnu binutils-i686-linux-gnu qemu-system-x86 \
-	genext2fs bc patch make util-linux
+# What the kernel stage needs on Debian 12: the "kernel" group of packages.txt.
 
 .PHONY: kernel-src kernel kernel-guest kernel-boot kernel-boot-smp kernel-test kernel-verify \
 	kernel-bench kernel-campaign kernel-deps print-kernel-deb-packages
 
 print-kernel-deb-packages:
-	@echo $(KERNEL_DEB_PACKAGES)
+	@$(PYTHON) -m runner.deps --list kernel
 
 kernel-deps:
-	@$(PYTHON) -m runner.deps $(KERNEL_DEB_PACKAGES)
+	@$(PYTHON) -m runner.deps kernel
 
 kernel-src:
 	$(KERNEL_PY) src

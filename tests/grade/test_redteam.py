@@ -14,6 +14,7 @@ run under a timeout, processes looked for by pid or cgroup only.
 """
 import csv
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -153,8 +154,9 @@ class ModelWorld(unittest.TestCase):
     @unittest.expectedFailure
     def test_directives_after_a_bare_carriage_return(self) -> None:
         """bare-cr-directives.c: `#ifdef __wasm__` and `#pragma` after a bare
-        CR.  Not tried on 60716fc (it had no directive rule to bypass).  Must
-        be: rejected, like the same directives on lines of their own."""
+        CR.  Now: graded 90/90, both worlds compiling different code.
+        60716fc: rejected (its #include rule tripped over the CR).  Must be:
+        rejected, like the same directives on lines of their own."""
         self.assert_rejected(self.grade("bare-cr-directives.c"))
 
     def test_asm_across_a_line_continuation(self) -> None:
@@ -186,7 +188,8 @@ class ModelWorld(unittest.TestCase):
 
     def test_implicit_void_pointer_hidden_from_the_check(self) -> None:
         """implicit-void-pointer-hidden.c: the same writes, and to
-        &pagemap_lru_lock, hidden from the check.  Now: a struct page * is a
+        &pagemap_lru_lock, hidden from the check.  60716fc: the hidden part
+        was not compiled (no -O2 there).  Now: a struct page * is a
         handle, not an address in the module's memory: the write traps, the
         lab's oops, 0."""
         report = self.grade("implicit-void-pointer-hidden.c")
@@ -226,8 +229,8 @@ class ModelWorld(unittest.TestCase):
     @unittest.expectedFailure
     def test_predefined_macro_hides_code(self) -> None:
         """hidden-asm.c: the reference with an asm statement only the -O2
-        compile sees.  Not tried on 60716fc.  Must be: rejected, inline asm
-        is not allowed."""
+        compile sees.  Now: graded 90/90.  60716fc: rejected (its token scan
+        saw __asm__).  Must be: rejected, inline asm is not allowed."""
         self.assert_rejected(self.grade("hidden-asm.c"), "asm")
 
     # OPEN: check_ast walks clang's JSON AST with Python's json module and a
@@ -236,8 +239,9 @@ class ModelWorld(unittest.TestCase):
     # batch says "the grader failed on this submission").
     @unittest.expectedFailure
     def test_deeply_nested_expression(self) -> None:
-        """deep-nesting.c: `- - - ... 1`, 600 deep.  Must be: rejected with a
-        one-line reason (or graded), never an exception of the grader."""
+        """deep-nesting.c: `- - - ... 1`, 600 deep.  60716fc: the same
+        RecursionError.  Must be: rejected with a one-line reason (or graded),
+        never an exception of the grader."""
         try:
             report = self.grade("deep-nesting.c")
         except RecursionError as e:
@@ -245,7 +249,8 @@ class ModelWorld(unittest.TestCase):
         self.assertTrue(report.error or report.results)
 
     def test_compile_time_bomb_is_stopped(self) -> None:
-        """compile-time-bomb.c: 2^40 empty macro expansions.  Now: the build is
+        """compile-time-bomb.c: 2^40 empty macro expansions.  60716fc:
+        rejected (cc1 ran out of memory).  Now: the build is
         one sandboxed run, bounded in time (60 s; 5 s here) and memory: clang
         gives up (it crashes here) or is stopped: rejected, in bounded
         time."""
@@ -262,37 +267,50 @@ class ModelWorld(unittest.TestCase):
     # ---- the WebAssembly boundary -----------------------------------------
 
     def test_forged_handles(self) -> None:
-        """forged-handle.c: struct page * made up from integers.  Now: every
-        handle is checked: the lab's oops, 0."""
+        """forged-handle.c: struct page * made up from integers.  60716fc: the
+        hidden code was not compiled at all (no -O2 there).  Now: every handle
+        is checked: the lab's oops, 0."""
         report = self.grade("forged-handle.c")
         self.assertEqual(report.score, 0, self.summary(report))
         self.assertIn("not a struct page * the model gave the lab", self.summary(report))
 
     def test_traps_are_the_labs_oops(self) -> None:
         """traps.c: division by zero, a call through a null function pointer.
-        Now: the lab's oops, 0."""
+        60716fc: 0 (the model crashed).  Now: the lab's oops, 0."""
         report = self.grade("traps.c")
         self.assertEqual(report.score, 0, self.summary(report))
         self.assertIn("oops", self.summary(report))
 
+    def test_endless_loop_is_stopped_within_seconds(self) -> None:
+        """endless-loop.c: `for (;;);` in the hook.  60716fc: each test ran to
+        its 60 s timeout.  Now: the watchdog's step-limit failure, a few
+        seconds for the whole lab."""
+        start = time.monotonic()
+        report = self.grade("endless-loop.c")
+        self.assertLess(time.monotonic() - start, 40)
+        self.assertEqual(report.score, 0, self.summary(report))
+        self.assertIn("step limit", self.summary(report))
+
     def test_runaway_recursion_with_big_frames(self) -> None:
         """big-frame-recursion.c: 600 live values per frame, unbounded
-        recursion (plain C).  Now: 0 (the host coroutine stack overflows into
-        its guard page before the module's depth limit: "the model
-        crashed")."""
+        recursion (plain C).  60716fc: 0.  Now: 0 (the host coroutine stack
+        overflows into its guard page before the module's depth limit: "the
+        model crashed"; see the report on stack-clash probes)."""
         report = self.grade("big-frame-recursion.c")
         self.assertEqual(report.score, 0, self.summary(report))
 
     def test_huge_static_data(self) -> None:
-        """huge-static-data.c: 40 KB of statics.  Now: rejected, they do not
-        fit in the module's memory."""
+        """huge-static-data.c: 40 KB of statics.  60716fc: the hidden array
+        was not compiled (no -O2 there).  Now: rejected, they do not fit in
+        the module's memory."""
         self.assert_rejected(self.grade("huge-static-data.c"), "does not fit")
 
     def test_module_memory_is_its_own(self) -> None:
         """module-memory-smash.c: the hook overwrites all of its linear memory
         (the other contexts' stacks, the nr_pages slot, the lock token, the
-        statics), then releases as 2.4.18-pre9 did.  Now: nothing reaches the
-        model: cow-frees-at-once still fails, as for plain-release.c."""
+        statics), then releases as 2.4.18-pre9 did.  60716fc: the hidden part
+        was not compiled (70, plain release).  Now: nothing reaches the model:
+        cow-frees-at-once still fails, as for plain-release.c."""
         report = self.grade("module-memory-smash.c")
         self.assert_scores(report, cow_frees_at_once=0)
 
@@ -308,10 +326,11 @@ class ModelWorld(unittest.TestCase):
     # today, but in swapcache-munmap.
     @unittest.expectedFailure
     def test_module_stack_pointer_cannot_move_the_glues_writes(self) -> None:
-        """glue-stack-pointer.c (lab 02), run on swapcache-munmap.  Not tried
-        on 60716fc (no glue).  Must be: rejected (asm), or the lab's oops ("a
-        stack pointer outside its context's stack"), never a BUG at the
-        lab.c line that tests the static nobody stores to."""
+        """glue-stack-pointer.c (lab 02), run on swapcache-munmap.  Now: BUG
+        at lab.c:43, the line that tests the static nobody stores to.
+        60716fc: rejected (its token scan saw __asm__; there was no glue).
+        Must be: rejected (asm), or the lab's oops ("a stack pointer outside
+        its context's stack"), never that BUG."""
         lab = labs_mod.load(L2)
         try:
             binary = model_build.build_lab_binary(lab, HERE / "glue-stack-pointer.c",
@@ -323,12 +342,55 @@ class ModelWorld(unittest.TestCase):
         self.assertNotIn("in lab_shrink_cache_zero_count (lab.c:", message)
 
 
+class Seam(unittest.TestCase):
+    """lrusim's JSON result, the only thing the runner believes (lrusim.parse)."""
+
+    STRATEGIES = ["dfs:2"]
+
+    def parse(self, stdout: str, returncode: int = 0) -> lrusim.Outcome:
+        proc = subprocess.CompletedProcess([], returncode, stdout, "")
+        return lrusim.parse(proc, "student", "cow-reclaim", self.STRATEGIES)
+
+    def result(self, **over) -> str:
+        data = {"schema": lrusim.SCHEMA, "version": lrusim.VERSION, "variant": "student",
+                "scenario": "cow-reclaim", "strategies": [{"strategy": "dfs:2",
+                                                           "schedules": 9}],
+                "failure": None, "counters": {}}
+        data.update(over)
+        return json.dumps(data)
+
+    def test_forged_results_are_no_pass(self) -> None:
+        """What a hook printing on stdout (or lrusim of another run) could
+        give: the old summary lines, a result of another scenario, variant
+        or version, a search that did not run its strategies, a clean result
+        with exit status 1, a result after other text.  Now: each is an
+        error, never ok; the genuine result is ok.  60716fc: the summary
+        lines were a pass (weak-libc-puts.c forged 70 with them)."""
+        self.assertTrue(self.parse(self.result()).ok)
+        forged = {
+            "summary lines": "no failure found\nexplored: 1 schedules, 1 steps, 0.001 s\n",
+            "another scenario": self.result(scenario="cow-shared"),
+            "another variant": self.result(variant="fix-0212"),
+            "another version": self.result(version=lrusim.VERSION + 1),
+            "no strategies": self.result(strategies=[]),
+            "after text": "no failure found\n" + self.result(),
+            "two results": self.result() + "\n" + self.result(),
+        }
+        for what, stdout in forged.items():
+            with self.subTest(what):
+                out = self.parse(stdout)
+                self.assertFalse(out.ok)
+                self.assertTrue(out.error)
+        self.assertFalse(self.parse(self.result(), returncode=1).ok)
+
+
 class Fallback(unittest.TestCase):
     """LRULAB_SANDBOX=fallback: no bubblewrap, the run sees the machine's files."""
 
     def test_the_include_sees_nothing_in_bubblewrap(self) -> None:
-        """fallback-include-crash.c under bubblewrap: the project is not in the
-        sandbox: rejected (file not found), nothing secret."""
+        """fallback-include-crash.c under bubblewrap.  Now: the project is not
+        in the sandbox: rejected (file not found), nothing secret.  60716fc:
+        rejected by its #include rule."""
         with tempfile.TemporaryDirectory() as tmp:
             f = materialize("fallback-include-crash.c", Path(tmp),
                             SOLUTION=str(SOLUTION3))
@@ -344,9 +406,11 @@ class Fallback(unittest.TestCase):
     # here a static assertion quoting a line of labs/03/solution.c.
     @unittest.expectedFailure
     def test_solution_leaks_at_compile_time_in_the_fallback(self) -> None:
-        """fallback-include-crash.c with LRULAB_SANDBOX=fallback.  60716fc:
-        the same file name included directly (no directive rule) leaked it
-        into the compile error too.  Must be: rejected, with no line of the
+        """fallback-include-crash.c with LRULAB_SANDBOX=fallback.  Now: the
+        feedback quotes `lab_page_count(old_page) == 1` from solution.c.
+        60716fc: this file was rejected (its #include rule), but there a
+        plain %:include of the solution compiled it outright (see
+        include-solution-digraph.c).  Must be: rejected, with no line of the
         solution in the output."""
         with tempfile.TemporaryDirectory() as tmp:
             f = materialize("fallback-include-crash.c", Path(tmp),
@@ -357,7 +421,52 @@ class Fallback(unittest.TestCase):
 
 
 class KernelWorld(unittest.TestCase):
-    """The kernel stage of a class: the lab.c compiled into Linux 2.4.17."""
+    """The kernel stage of a class: the lab.c compiled into Linux 2.4.17.
+
+    One batch, --stage kernel -j 1: mallory (kernel-asm-include.c), oscar
+    (kernel-forge.c), then zoe (her own unfinished lab.c), in that order.
+    """
+
+    @classmethod
+    def setUpClass(cls) -> None:
+        from tests.kernel.support import tools_or_skip, tree_or_skip
+        tree_or_skip(cls)
+        tools_or_skip(cls, "i686-linux-gnu-gcc", "qemu-system-i386")
+        cls.tmp = tempfile.TemporaryDirectory(prefix="lrulab-redteam-")
+        sub, out = Path(cls.tmp.name) / "class", Path(cls.tmp.name) / "out"
+        for who in ("mallory", "oscar", "zoe"):
+            (sub / who / L3).mkdir(parents=True)
+        materialize("kernel-asm-include.c", sub / "mallory" / L3,
+                    ANSWERS=str(ANSWERS2),
+                    OTHER=f"../../../../stage/zoe/{L3}/lab.c").rename(
+                        sub / "mallory" / L3 / "lab.c")
+        shutil.copyfile(HERE / "kernel-forge.c", sub / "oscar" / L3 / "lab.c")
+        # zoe's private work in progress: it does not compile yet, so her own
+        # grading takes a second, but it lies staged while mallory is graded
+        (sub / "zoe" / L3 / "lab.c").write_text(
+            strip_markers(SOLUTION3.read_text()).replace(
+                "Lab 03 reference", "ZOE-PRIVATE-WORK") + "unfinished(\n")
+        cls.proc = lab_cli("grade", str(sub), "--out", str(out), "--labs", L3,
+                           "--stage", "kernel", "-j", "1", timeout=1800)
+        cls.results = {who: json.loads((out / "students" / who / "results.json")
+                                       .read_text())
+                       for who in ("mallory", "oscar", "zoe")
+                       if (out / "students" / who / "results.json").exists()}
+
+    @classmethod
+    def tearDownClass(cls) -> None:
+        if hasattr(cls, "tmp"):
+            cls.tmp.cleanup()
+
+    @classmethod
+    def skipTest(cls, reason: str) -> None:        # tree_or_skip in setUpClass
+        raise unittest.SkipTest(reason)
+
+    def test_batch_completes(self) -> None:
+        self.assertEqual(self.proc.returncode, 0, self.proc.stderr[-2000:])
+        self.assertEqual(set(self.results), {"mallory", "oscar", "zoe"})
+        verdict = self.results["zoe"]["extra_data"]["lrulab"]["labs"][0]["verdict"]
+        self.assertIn("does not compile", verdict)
 
     # OPEN: the kernel stage still compiles lab.c with the cross gcc outside any
     # sandbox, as the grader's user (root here), after a static check that is
@@ -365,33 +474,28 @@ class KernelWorld(unittest.TestCase):
     # the check never sees, here .incbin of any file, then printk of it.  A
     # student reads the answer keys and the students graded after them (their
     # staged lab.c lie beside the worker's kernel tree), word for word in their
-    # own feedback; the same code could as well forge the kernel's verdict.
+    # own feedback.
     @unittest.expectedFailure
     def test_kernel_build_reads_the_graders_files(self) -> None:
-        """kernel-asm-include.c as mallory, then zoe's honest lab.c, graded
-        with --stage kernel -j 1.  60716fc: the same with an #ifdef __i386__
-        branch (the issue's measurement).  Must be: mallory's feedback holds
-        no line of the answer key or of zoe's file."""
-        from tests.kernel.support import tools_or_skip, tree_or_skip
-        tree_or_skip(self)
-        tools_or_skip(self, "i686-linux-gnu-gcc", "qemu-system-i386")
-        with tempfile.TemporaryDirectory(prefix="lrulab-redteam-") as tmp:
-            sub, out = Path(tmp) / "class", Path(tmp) / "out"
-            (sub / "mallory" / L3).mkdir(parents=True)
-            (sub / "zoe" / L3).mkdir(parents=True)
-            materialize("kernel-asm-include.c", sub / "mallory" / L3,
-                        ANSWERS=str(ANSWERS2),
-                        OTHER=f"../../../../stage/zoe/{L3}/lab.c").rename(
-                            sub / "mallory" / L3 / "lab.c")
-            (sub / "zoe" / L3 / "lab.c").write_text(
-                strip_markers(SOLUTION3.read_text()).replace(
-                    "Lab 03 reference", "ZOE-PRIVATE-WORK"))
-            proc = lab_cli("grade", str(sub), "--out", str(out), "--labs", L3,
-                           "--stage", "kernel", "-j", "1", timeout=1500)
-            self.assertEqual(proc.returncode, 0, proc.stderr[-2000:])
-            text = (out / "students" / "mallory" / "results.json").read_text()
+        """mallory's kernel-asm-include.c.  60716fc: the same leak (with the
+        asm keyword pasted, its token scan saw __asm__), checked with
+        ./lab test --stage kernel.  Must be: mallory's feedback holds no line
+        of the answer key or of zoe's file."""
+        text = json.dumps(self.results["mallory"])
         self.assertNotIn("ZOE-PRIVATE-WORK", text, "another student's file")
         self.assertNotIn("q1: 0*11 i0 0*2 1", text, "an answer key")
+
+    # OPEN: the harness defines each hook weakly with the 12 Feb behaviour and
+    # the same selection keeps the student's hook out of the kernel build: the
+    # kernel runs the reference and the lab.c gets the kernel's marks.
+    @unittest.expectedFailure
+    def test_kernel_marks_without_a_solution(self) -> None:
+        """oscar's kernel-forge.c: an empty hook, hidden from the kernel
+        build.  60716fc: 20/20 as well (checked with ./lab test --stage
+        kernel).  Must be: 0 for kernel-up and kernel-smp (or rejected)."""
+        oscar = {t["name"]: t["score"] for t in self.results["oscar"]["tests"]}
+        self.assertEqual(oscar.get(f"{L3} / kernel-up", 0) +
+                         oscar.get(f"{L3} / kernel-smp", 0), 0, oscar)
 
 
 # ---- the batch grader: intake and outputs ----------------------------------
@@ -434,7 +538,8 @@ class Intake(unittest.TestCase):
     # the whole batch ends with a traceback (no gradebook).
     @unittest.expectedFailure
     def test_encrypted_zip_member(self) -> None:
-        """eve.zip holds 03-do-wp-page/lab.c, flagged encrypted.  Must be: eve
+        """eve.zip holds 03-do-wp-page/lab.c, flagged encrypted.  Now and on
+        60716fc: RuntimeError, the batch ends, nobody graded.  Must be: eve
         not graded (one line), zed graded."""
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w") as zf:
@@ -454,8 +559,8 @@ class Intake(unittest.TestCase):
     @unittest.expectedFailure
     def test_long_name_after_collision_suffix(self) -> None:
         """Folders "a"*255 and "A"*255 (the longest names the filesystem
-        allows).  Must be: both graded (or one not graded, with a reason),
-        zed graded."""
+        allows).  Now and on 60716fc: OSError, the batch ends.  Must be: both
+        graded (or one not graded, with a reason), zed graded."""
         honest_folder(self.sub, "a" * 255)
         honest_folder(self.sub, "A" * 255)
         honest_folder(self.sub, "zed")
@@ -467,8 +572,9 @@ class Intake(unittest.TestCase):
     # results.json; the stage is run here with RLIMIT_AS 768 MiB.
     @unittest.expectedFailure
     def test_gnu_long_name_is_counted(self) -> None:
-        """A .tar.gz whose first header is a GNU long name of 80 MiB.  Must
-        be: not graded, "the archive expands past 64 MiB"."""
+        """A .tar.gz whose first header is a GNU long name of 80 MiB.  Now
+        (and on 60716fc, same code): MemoryError under 768 MiB.  Must be: not
+        graded, "the archive expands past 64 MiB"."""
         path = self.sub / "gnu.tar.gz"
         with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT) as tar:
             info = tarfile.TarInfo("x" * (80 << 20))
@@ -493,7 +599,8 @@ class Intake(unittest.TestCase):
     # extra_data), in report.html and in grade.log.
     @unittest.expectedFailure
     def test_long_member_name_does_not_flood_the_outputs(self) -> None:
-        """A .tar.gz with a 2 MiB member name and a lab.c.  Must be: graded,
+        """A .tar.gz with a 2 MiB member name and a lab.c.  Now and on
+        60716fc: a 4 MiB results.json, a 2 MiB report.html.  Must be: graded,
         its results.json and report.html under 256 KiB."""
         path = self.sub / "longname.tar.gz"
         with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT) as tar:
@@ -514,8 +621,9 @@ class Intake(unittest.TestCase):
     # to tell them apart (one student can pass for another to a reader).
     @unittest.expectedFailure
     def test_look_alike_names_are_told_apart(self) -> None:
-        """Folders José (NFC) and José (NFD).  Must be: two rows a reader can
-        tell apart (a key column, or a note on the normalised duplicate)."""
+        """Folders José (NFC) and José (NFD).  Now and on 60716fc: two rows
+        "José,90,90,graded".  Must be: two rows a reader can tell apart (a
+        key column, or a note on the normalised duplicate)."""
         nfc = unicodedata.normalize("NFC", "Jos\u00e9")
         nfd = unicodedata.normalize("NFD", "Jos\u00e9")
         honest_folder(self.sub, nfc)
@@ -527,8 +635,8 @@ class Intake(unittest.TestCase):
         self.assertEqual(len(set(shown)), 2, rows)
 
     def test_names_cannot_inject_into_outputs(self) -> None:
-        """Students named like a formula and like HTML: the CSV cell is
-        quoted as text, the HTML escaped."""
+        """Students named like a formula and like HTML.  Now (as on 60716fc,
+        same outputs.py): the CSV cell is quoted as text, the HTML escaped."""
         honest_folder(self.sub, "=HYPERLINK(\"http:__x\",\"100\")")
         honest_folder(self.sub, "<img src=x onerror=alert(1)>")
         self.assertEqual(self.grade().returncode, 0)
@@ -542,8 +650,9 @@ class Intake(unittest.TestCase):
     # results from their own records.
     @unittest.expectedFailure
     def test_two_grades_into_one_out(self) -> None:
-        """Two ./lab grade at once into one --out.  Must be: the second exits
-        2 with one line (the folder is in use)."""
+        """Two ./lab grade at once into one --out.  Now (and on 60716fc, no
+        lock in either): both run.  Must be: the second exits 2 with one line
+        (the folder is in use)."""
         for s in ("a", "b", "c", "d"):
             honest_folder(self.sub, s)
         args = [str(ROOT / "lab"), "grade", str(self.sub), "--out", str(self.out),
@@ -563,8 +672,9 @@ class Intake(unittest.TestCase):
     # still there 30 s later).
     @unittest.expectedFailure
     def test_killing_the_grader_leaves_no_worker(self) -> None:
-        """./lab grade -j 2 killed with SIGKILL while grading.  Must be: none
-        of its processes left 10 s later (checked by pid)."""
+        """./lab grade -j 2 killed with SIGKILL while grading.  Now (the same
+        pool as 60716fc): its two workers stay.  Must be: none of its
+        processes left 10 s later (checked by pid)."""
         for s in "abcdef":
             honest_folder(self.sub, s)
         proc = subprocess.Popen([str(ROOT / "lab"), "grade", str(self.sub), "--out",
@@ -618,8 +728,9 @@ class Outputs(unittest.TestCase):
         return report.error + "".join(r.output for r in report.results)
 
     def test_escape_sequences_in_a_compile_error(self) -> None:
-        """A static assertion whose message holds ESC [2J and a fake score:
-        clang quotes it escaped; no control character reaches the verdict."""
+        """A static assertion whose message holds ESC [2J and a fake score.
+        Now (and with gcc on 60716fc): the compiler quotes it escaped; no
+        control character reaches the verdict."""
         text = self.grade_text(b'#include "lab.h"\n_Static_assert(0, "\x1b[2J\x1b[H'
                                b'Score: 100/100");\nvoid lab_do_wp_page_release_old('
                                b'struct page *p) { page_cache_release(p); }\n')
@@ -630,8 +741,10 @@ class Outputs(unittest.TestCase):
     # carry a bidi override that reorders what a reader sees after it.
     @unittest.expectedFailure
     def test_bidi_controls_in_a_compile_error(self) -> None:
-        """An undeclared identifier holding U+202E.  Must be: no Unicode
-        format character in the verdict."""
+        """An undeclared identifier holding U+202E.  Now: four raw U+202E in
+        the verdict.  60716fc: rejected by gcc's -Werror=bidi-chars, nothing
+        raw (a regression of the move to clang).  Must be: no Unicode format
+        character in the verdict."""
         text = self.grade_text("#include \"lab.h\"\nvoid lab_do_wp_page_release_old("
                                "struct page *p) { x\u202ey(p); }\n".encode())
         self.assertEqual([c for c in text if unicodedata.category(c) == "Cf"], [])
@@ -684,7 +797,8 @@ class Questions(unittest.TestCase):
 
     def test_an_answer_cannot_carry_arguments(self) -> None:
         """A schedule answer with `--strategy dfs:2 --variant fix-0212` after
-        a right one: one argv for lrusim, a bad schedule token: 0."""
+        a right one.  Now (as on 60716fc, same code): one argv for lrusim, a
+        bad schedule token: 0; the right answer alone gets the points."""
         lab = labs_mod.load(L2)
         q = next(q for q in lab.questions if q.id == "q1")
         right = model_stage.grade_question(lab, q, "0*11 i0 0*2 1")

@@ -698,8 +698,10 @@ class Intake(unittest.TestCase):
         """./lab grade -j 2 killed with SIGKILL while grading.  Now (the same
         pool as 60716fc): its two workers stay.  Must be: none of its
         processes left 10 s later (checked by pid)."""
-        for s in "abcdef":
+        names = [f"orphan-probe-{c}" for c in "abcdef"]
+        for s in names:
             honest_folder(self.sub, s)
+        started = time.time()
         proc = subprocess.Popen([str(ROOT / "lab"), "grade", str(self.sub), "--out",
                                  str(self.out), "--labs", L3, "-j", "2"], cwd=ROOT,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -718,6 +720,15 @@ class Intake(unittest.TestCase):
                 os.kill(p, 9)
             except OSError:
                 pass
+        # and the staging folder the killed grader could not remove (0700)
+        for d in Path(tempfile.gettempdir()).glob("lrulab-grade-*"):
+            try:
+                mine = d.stat().st_mtime >= started - 1 and \
+                    set(os.listdir(d / "stage")) <= set(names)
+            except OSError:
+                mine = False
+            if mine:
+                shutil.rmtree(d, ignore_errors=True)
         self.assertEqual(alive, [], "processes of the killed grader")
 
 

@@ -16,6 +16,7 @@ the code rules walk clang's AST.
 """
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 MAX_SOURCE_BYTES = 64 * 1024
@@ -46,9 +47,17 @@ def check_text(path: Path, label: str) -> str:
     if b"\0" in raw:
         raise StaticCheckError(f"{label}: binary data (NUL bytes); a lab.c is C text")
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise StaticCheckError(f"{label}: not UTF-8 text") from None
+    for n, line in enumerate(text.split("\n"), 1):
+        bad = next((c for c in line if unicodedata.category(c) in ("Cf", "Cs", "Co")
+                    or (unicodedata.category(c) == "Cc" and c not in "\t\r")), None)
+        if bad:
+            raise StaticCheckError(
+                f"{label}:{n}: the invisible character U+{ord(bad):04X} "
+                f"({unicodedata.name(bad, 'a control character')}): a lab.c is plain text")
+    return text
 
 
 # ---- the directives, as translation phases 1-3 leave them -------------------
@@ -60,7 +69,9 @@ TOKEN = re.compile(r"""//[^\n]*|/\*.*?(\*/|\Z)|"(?:\\.|[^"\\\n])*"?|'(?:\\.|[^'\
 
 def logical_lines(src: str) -> list[tuple[int, str]]:
     """(first physical line, text) of each logical line, comments and literals
-    blanked: trigraphs replaced, continued lines joined (phases 1-3)."""
+    blanked: trigraphs replaced, continued lines joined (phases 1-3).  A bare
+    CR ends a line, as it does for clang."""
+    src = src.replace("\r\n", "\n").replace("\r", "\n")
     src = re.sub(r"\?\?([=()/'<>!-])", lambda m: TRIGRAPHS[m.group(1)], src)
     out, line, start = [], [], 1
     physical = src.split("\n")
@@ -98,16 +109,31 @@ CONDITIONALS = {"if", "ifdef", "ifndef", "elif", "elifdef", "elifndef", "else", 
 
 def check_directives(src: str, label: str) -> None:
     """Only #include "lab.h" and #define/#undef; no conditionals, #error,
-    pragmas (also _Pragma), #line or #embed."""
+    pragmas (also _Pragma), #line or #embed; no token pasting or
+    stringizing (they can make any name, _Pragma included); no name the
+    compiler defines itself (__OPTIMIZE__, __i386__, linux...): so the
+    model and the kernel compile the same code."""
+    lines = src.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    reserved = predefined_names()
     for n, line in logical_lines(src):
         if re.search(r"\b_Pragma\b", line):
             raise StaticCheckError(f"{label}:{n}: _Pragma: pragmas are not allowed in a lab")
+        if "##" in line or "%:%:" in line:
+            raise StaticCheckError(f"{label}:{n}: token pasting (##) is not allowed in a lab")
+        for name in re.findall(r"[A-Za-z_]\w*", line):
+            if name in reserved or (name.startswith("__") and name not in LAB_NAMES):
+                raise StaticCheckError(
+                    f"{label}:{n}: {name}: a name the compiler defines or reserves; a lab "
+                    "uses only its own names and lab.h's")
         m = DIRECTIVE.match(line)
         if not m:
             continue
         name = m.group(1) or ""
+        if name == "define" and re.match(r"\s*(?:#|%:)\s*define\s+\w+\(", line) and \
+                re.search(r"(?<![#%:])(?:#|%:)\s*[A-Za-z_]", line.split(")", 1)[-1]):
+            raise StaticCheckError(f"{label}:{n}: stringizing (#) is not allowed in a lab")
         if name == "include":
-            raw = src.split("\n")[n - 1] if n <= len(src.split("\n")) else ""
+            raw = lines[n - 1] if n <= len(lines) else ""
             if not re.match(r'\s*#\s*include\s*"lab\.h"\s*(//.*|/\*.*)?$', raw):
                 raise StaticCheckError(f"{label}:{n}: only #include \"lab.h\" is allowed")
         elif name in CONDITIONALS:
@@ -118,6 +144,29 @@ def check_directives(src: str, label: str) -> None:
             continue
         else:
             raise StaticCheckError(f"{label}:{n}: #{name} is not allowed in a lab")
+
+
+# lab.h's own names that start with __ (the API), and the names compilers
+# define: computed once from the compilers themselves
+LAB_NAMES = {"__lru_cache_del", "__free_pages", "__free_page", "__func__"}
+_predefined: set[str] = set()
+
+
+def predefined_names() -> set[str]:
+    """Every macro clang predefines for the model's and the kernel's targets
+    (and gcc's, where the cross compiler is installed)."""
+    import shutil
+    import subprocess
+    if not _predefined:
+        cmds = [["clang", "--target=wasm32", "-std=c11", "-O2", "-dM", "-E", "-"],
+                ["clang", "--target=i686-linux-gnu", "-std=gnu11", "-O2", "-dM", "-E", "-"]]
+        if shutil.which("i686-linux-gnu-gcc"):
+            cmds.append(["i686-linux-gnu-gcc", "-std=gnu11", "-O2", "-dM", "-E", "-"])
+        for cmd in cmds:
+            out = subprocess.run(cmd, input="", capture_output=True, text=True).stdout
+            _predefined.update(re.findall(r"^#define (\w+)", out, re.M))
+        _predefined.update({"linux", "unix", "i386", "__linux__", "__unix__"})
+    return _predefined
 
 
 def check_deps(deps: str, label: str) -> None:
@@ -195,16 +244,19 @@ def _why(node: dict) -> str | None:
     return None
 
 
-def _walk(node: dict, label: str, line: list[int]) -> None:
-    loc = node.get("loc") or node.get("range", {}).get("begin") or {}
-    if isinstance(loc, dict) and "line" in loc:
-        line[0] = loc["line"]
-    why = _why(node)
-    if why:
-        raise StaticCheckError(f"{label}:{line[0]}: {why}")
-    for child in node.get("inner", []):
-        if isinstance(child, dict):
-            _walk(child, label, line)
+def _walk(root: dict, label: str, line: list[int]) -> None:
+    """Every node under root, depth first, without recursion (a lab's
+    expression may nest deeper than Python's stack)."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        loc = node.get("loc") or node.get("range", {}).get("begin") or {}
+        if isinstance(loc, dict) and "line" in loc:
+            line[0] = loc["line"]
+        why = _why(node)
+        if why:
+            raise StaticCheckError(f"{label}:{line[0]}: {why}")
+        stack.extend(c for c in reversed(node.get("inner", [])) if isinstance(c, dict))
 
 
 def _from_header(decl: dict, in_header: list[bool]) -> bool:
@@ -223,9 +275,16 @@ def _from_header(decl: dict, in_header: list[bool]) -> bool:
     return in_header[0]
 
 
-def check_ast(ast_json: str, label: str, hooks: list[str]) -> None:
-    """The memory and API rules on the lab's own declarations."""
-    tree = json.loads(ast_json)
+def parse_ast(ast_json: str, label: str) -> dict:
+    try:
+        return json.loads(ast_json)
+    except RecursionError:
+        raise StaticCheckError(f"{label}: expressions nested too deeply for the grader "
+                               "to read; write it more plainly") from None
+
+
+def check_ast(tree: dict, label: str, hooks: list[str]) -> None:
+    """The memory and API rules on the lab's own declarations (tree: parse_ast's)."""
     in_header = [False]
     for decl in tree.get("inner", []):
         if decl.get("isImplicit") or _from_header(decl, in_header):
@@ -244,9 +303,8 @@ def check_ast(ast_json: str, label: str, hooks: list[str]) -> None:
         _walk(decl, label, line)
 
 
-def hooks_defined(ast_json: str, hooks: list[str]) -> set[str]:
+def hooks_defined(tree: dict, hooks: list[str]) -> set[str]:
     """The hooks the file defines (with a body)."""
-    tree = json.loads(ast_json)
     return {d.get("name") for d in tree.get("inner", [])
             if d.get("kind") == "FunctionDecl" and d.get("name") in hooks and
             any(c.get("kind") == "CompoundStmt" for c in d.get("inner", []))}

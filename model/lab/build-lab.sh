@@ -28,7 +28,7 @@ ld_flags="--no-entry --allow-undefined --stack-first -z stack-size=34816
  --initial-memory=65536 --max-memory=65536
  --export=pagemap_lru_lock --export=__data_end --export=lrulab_rt_anchor"
 
-clang $lab_flags -MD -MF "$deps" -fsyntax-only -Xclang -ast-dump=json "$src" \
+clang $lab_flags -O2 -MD -MF "$deps" -fsyntax-only -Xclang -ast-dump=json "$src" \
 	> "$ast" || exit 11
 clang $lab_flags -O2 -c "$src" -o lab.o || exit 11
 # shellcheck disable=SC2086
@@ -36,6 +36,7 @@ wasm-ld $ld_flags $exports lab.o "$labobj/lab-rt.o" -o lab.wasm || exit 12
 wasm2c lab.wasm -n lab -o lab_module.c || exit 13
 rt="-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=200"
 # shellcheck disable=SC2086
-gcc -std=c11 -D_GNU_SOURCE -O1 -w $rt -I. -I"$labdir" -c "$labdir/module.c" \
+gcc -std=c11 -D_GNU_SOURCE -O1 -w -fstack-clash-protection $rt -I. -I"$labdir" \
+	-c "$labdir/module.c" \
 	-o module.o || exit 14
 gcc module.o "$labobj/glue.o" "$main" "$lib" -o "$out" || exit 15

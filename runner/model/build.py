@@ -80,7 +80,14 @@ def _explain(step: int, stderr: str, label: str, src: Path, hooks: list[str]) ->
         if m:
             return f"{label}: calls {m.group(1)}, which is not in the lab API (see lab.h)"
     if step == 11:
-        first = _first(stderr)
+        # only the compiler's words about the lab.c itself: a line about any
+        # other file could quote that file
+        own = [l.strip() for l in stderr.splitlines()
+               if l.startswith(label + ":") and "error" in l]
+        if not own:
+            return (f"does not compile: {label}: the compiler stopped without an error in "
+                    "the file itself (an error in what it includes?)")
+        first = own[0]
         for clang_says, rule in COMPILE_RULES.items():
             if clang_says in first:
                 where = first.split(": error:")[0].rsplit(":", 1)[0]
@@ -94,12 +101,12 @@ def _check_built(deps: Path, ast: Path, hooks: list[str], label: str) -> None:
     """The rules on what the compiler saw (also for a cached build: rules
     change, and a binary built under looser ones is not used)."""
     static_check.check_deps(deps.read_text(errors="replace"), label)
-    text = ast.read_text(errors="replace")
+    tree = static_check.parse_ast(ast.read_text(errors="replace"), label)
     for hook in hooks:
-        if hook not in static_check.hooks_defined(text, hooks):
+        if hook not in static_check.hooks_defined(tree, hooks):
             raise StaticCheckError(f"{label}: does not define {hook}, a hook of this lab "
                                    "(the skeleton from ./lab start has it)")
-    static_check.check_ast(text, label, hooks)
+    static_check.check_ast(tree, label, hooks)
 
 
 def _build(lab_c: Path, hooks: list[str], label: str, out: Path) -> Path:
@@ -115,12 +122,14 @@ def _build(lab_c: Path, hooks: list[str], label: str, out: Path) -> Path:
                          outputs=[binary, deps, ast], timeout=BUILD_TIMEOUT,
                          raise_on_timeout=False)
     if proc.returncode == -9:
-        raise StaticCheckError(f"{label}: the build was stopped: "
-                               f"{_first(proc.stderr, 'error')}")
+        raise StaticCheckError(f"{label}: the build was stopped: it took more than "
+                               f"{BUILD_TIMEOUT} s, or more memory or output than a build may")
     # what the preprocessor opened comes first: if it read anything but
-    # lab.h, no message of the compiler's is shown
-    if deps.exists():
-        static_check.check_deps(deps.read_text(errors="replace"), label)
+    # lab.h, or did not say, no message of the compiler's is shown
+    if not deps.exists():
+        raise StaticCheckError(f"does not compile: {label}: the compiler stopped before it "
+                               "said which files it read")
+    static_check.check_deps(deps.read_text(errors="replace"), label)
     if proc.returncode == 11:
         raise StaticCheckError(_explain(proc.returncode, proc.stderr, label, lab_c, hooks))
     if not ast.exists():

@@ -297,16 +297,28 @@ static int free_pages_ok_lru(struct page *page)
 	return (int)lab_call_free_pages_ok_lru(handle_of(page));
 }
 
-/* *nr_pages lives on this context's stack in the module for the call */
+/*
+ * *nr_pages lives on this context's stack in the module for the call.  The
+ * stack pointer is the module's to move: the glue writes through it only
+ * inside the context's own stack region, so no value of it reaches beyond
+ * the module's memory.
+ */
 static int shrink_cache_zero_count(struct page *page, int *nr_pages)
 {
+	struct sim_ctx *c = sim_current();
+	uint32_t top = STACK_TOP - (uint32_t)(c ? c->id : 0) * CTX_STACK;
 	uint32_t sp = *lab_stack_pointer() - 16;
 	int32_t value = *nr_pages;
 	int ret;
 
+	if (sp > top - 16 || sp < top - CTX_STACK || top > lab_memory_size())
+		lab_oops("its stack pointer (%#x) left its stack", sp + 16);
+
 	memcpy(lab_memory() + sp, &value, sizeof(value));
 	*lab_stack_pointer() = sp;
 	ret = (int)lab_call_shrink_cache_zero_count(handle_of(page), sp);
+	if (*lab_stack_pointer() != sp)
+		lab_oops("its stack pointer (%#x) did not come back", *lab_stack_pointer());
 	memcpy(&value, lab_memory() + sp, sizeof(value));
 	*lab_stack_pointer() = sp + 16;
 	*nr_pages = value;

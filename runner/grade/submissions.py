@@ -15,6 +15,7 @@ import os
 import re
 import stat
 import tarfile
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,8 @@ WANTED = ("lab.c", "answers.txt")
 MAX_FILE = 1 << 20
 MAX_EXPANSION = 64 << 20
 MAX_MEMBERS = 10_000
+MAX_KEY_BYTES = 200             # a key is a folder name: 255 bytes at most, suffix included
+MAX_NAME_SHOWN = 120            # characters of a member's name in a note
 ARCHIVES = (".tar.gz", ".tgz", ".zip")
 SKIP = {".git", "__MACOSX", ".DS_Store"}
 
@@ -47,9 +50,21 @@ class Staged:
 
 
 def printable(name: str) -> str:
-    """A file name as text, whatever bytes it had."""
+    """A file name as text, whatever bytes it had: no control, format (bidi)
+    or escape characters survive, and a long one is cut with a mark."""
     text = name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return "".join(c if c.isprintable() else "?" for c in text)
+    text = "".join(c if c.isprintable() and unicodedata.category(c) != "Cf" else "?"
+                   for c in text)
+    return text if len(text) <= MAX_NAME_SHOWN else text[:MAX_NAME_SHOWN] + "..."
+
+
+def _key_base(name: str) -> str:
+    """A safe folder name for a student: NFC (so NFC and NFD spellings of one
+    name are one student), no separators, at most MAX_KEY_BYTES bytes."""
+    base = re.sub(r"[^\w.@+-]", "_", unicodedata.normalize("NFC", name)).lstrip(".")
+    while len(base.encode()) > MAX_KEY_BYTES:
+        base = base[:-1]
+    return base or "student"
 
 
 def _student(entry: str) -> str:
@@ -81,7 +96,7 @@ def discover(root: Path) -> tuple[list[Submission], list[str]]:
         subs.append(Submission(name, "", path))
     taken: dict[str, Submission] = {}
     for sub in subs:
-        base = re.sub(r"[^\w.@+-]", "_", sub.name).lstrip(".") or "student"
+        base = _key_base(sub.name)
         key, n = base, 1
         while key.lower() in taken:
             n += 1
@@ -166,7 +181,10 @@ def _tar_members(path: Path, notes: list[str], stage: Path) -> list[_Member]:
             for n, info in enumerate(tar):
                 if n >= MAX_MEMBERS:
                     raise LabError(f"more than {MAX_MEMBERS} files in the archive")
-                expanded += max(info.size, 0)
+                # what was decompressed, long-name and pax headers included
+                expanded = max(expanded + max(info.size, 0), info.offset_data)
+                if len(info.name) > 4096:
+                    raise LabError(f"a member name of {len(info.name)} characters")
                 if expanded > MAX_EXPANSION:
                     raise LabError(f"the archive expands past {MAX_EXPANSION >> 20} MiB "
                                    "(an archive bomb?)")
@@ -208,12 +226,16 @@ def _zip_members(path: Path, notes: list[str]) -> list[_Member]:
         if stat.S_ISLNK(mode):
             notes.append(f"ignored {'/'.join(parts)}: a link")
             continue
+        if info.flag_bits & 0x1:
+            notes.append(f"ignored {printable('/'.join(parts))}: encrypted")
+            continue
 
         def read(i=info) -> bytes:
             try:
                 with zf.open(i) as f:
                     return f.read(MAX_FILE + 1)
-            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                    RuntimeError):          # RuntimeError: an encrypted member
                 return b""
         members.append(_Member(parts, info.file_size, read))
     return members
@@ -230,7 +252,19 @@ def _base(members: list[_Member], lab_ids: set[str]) -> list[str] | None:
 
 
 def stage(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Staged:
-    """Copy the wanted files of sub into dest/ID/; never raises for bad input."""
+    """Copy the wanted files of sub into dest/ID/; never raises for bad input:
+    whatever goes wrong with one submission is that submission's verdict."""
+    try:
+        return _stage(sub, dest, lab_ids, all_ids)
+    except Exception as e:                  # noqa: BLE001 (a verdict, not a crash)
+        out = Staged(notes=list(sub.notes))
+        out.error = f"{printable(sub.path.name)}: cannot be read ({printable(str(e))}); " \
+                    "not graded"
+        out.digest = hashlib.sha256(out.error.encode()).hexdigest()
+        return out
+
+
+def _stage(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Staged:
     out = Staged(notes=list(sub.notes))
     try:
         name = sub.path.name.lower()

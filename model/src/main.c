@@ -322,7 +322,6 @@ static void print_json(const struct outcome *o, const struct sim_config *cfg,
 	json_string(&j, "scenario", sc->name);
 	json_long(&j, "instance", instance.number);
 	json_string(&j, "memory", memory_mode_names[memory_mode]);
-	json_string(&j, "memory", memory_mode_names[memory_mode]);
 	json_long(&j, "cpus", cfg->nr_cpus);
 	json_bool(&j, "up", cfg->up);
 	json_array(&j, "checkers");

@@ -8,6 +8,7 @@ A student whose submission digest and grader fingerprint match their
 results.json is not graded again (--force regrades).
 """
 import concurrent.futures as cf
+import fcntl
 import hashlib
 import json
 import os
@@ -23,6 +24,7 @@ from runner import sandbox, static_check
 from runner.grade import outputs
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
+from runner.lifetime import die_with_parent
 from runner.model import build as model_build
 from runner.model import lrusim, questions
 from runner.model import stage as model_stage
@@ -53,7 +55,8 @@ def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:
 _STAGE = ["model"]
 
 
-def _init_worker(cache: str, timeout: float, stage: str = "model") -> None:
+def _init_worker(cache: str, timeout: float, stage: str, grader_pid: int) -> None:
+    die_with_parent(grader_pid)     # a killed grader leaves no worker grading on
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     mine = Path(cache) / f"w{os.getpid()}"
     mine.mkdir(mode=0o755, exist_ok=True)
@@ -252,9 +255,21 @@ class Batch:
         outputs.atomic_write(self.out / "report.html",
                              outputs.report_html(recs, self.lab_ids, sandbox.describe()))
 
+    def _lock_out(self) -> None:
+        """One grader per --out: two would each write the gradebook from their
+        own records.  The lock goes with the process, however it ends."""
+        self._lock = open(self.out / ".grading", "w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.close()
+            raise LabError(f"--out {self.out}: another ./lab grade is writing there; "
+                           "wait for it to end or choose another --out")
+
     def run(self) -> int:
         subs, skipped = discover(self.root)
         self.out.mkdir(parents=True, exist_ok=True)
+        self._lock_out()
         log = outputs.Log(self.out / "grade.log")
         header = sandbox.describe()
         log(f"grade {self.root} -> {self.out}: {len(subs)} submissions, labs "
@@ -269,8 +284,7 @@ class Batch:
         pending: dict[cf.Future, Submission] = {}
         pool = cf.ProcessPoolExecutor(
             self.jobs, initializer=_init_worker,
-            initargs=(str(cache), self.timeout,
-                      self.stage))
+            initargs=(str(cache), self.timeout, self.stage, os.getpid()))
         try:
             todo = []
             for sub in subs:

@@ -12,26 +12,19 @@ of a boot (timeout, early verdict, exception).
 from __future__ import annotations
 
 import atexit
-import ctypes
 import os
 import signal
 import subprocess
 import threading
 
-PR_SET_PDEATHSIG = 1
+from runner.lifetime import die_with_parent
+
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 _live: dict[int, subprocess.Popen] = {}
 _lock = threading.Lock()
 _previous: dict[int, object] = {}
 _installed = False
-
-
-def _die_with_parent() -> None:       # runs in the child, before exec
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
 
 
 def live_pids() -> list[int]:
@@ -71,7 +64,7 @@ def _install() -> None:
 def spawn(args: list[str], **kwargs) -> subprocess.Popen:
     """Popen for QEMU: own session, dies with us, registered until reaped."""
     _install()
-    proc = subprocess.Popen(args, start_new_session=True, preexec_fn=_die_with_parent,
+    proc = subprocess.Popen(args, start_new_session=True, preexec_fn=die_with_parent,
                             **kwargs)
     with _lock:
         _live[proc.pid] = proc

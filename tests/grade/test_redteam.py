@@ -164,15 +164,13 @@ class ModelWorld(unittest.TestCase):
         which is not in the API; see the next test for the pragma itself)."""
         self.assert_rejected(self.grade("pragma-pasted.c"))
 
-    # OPEN: the directive check looks for the word _Pragma in the text, but clang
-    # and gcc both honour a _Pragma made by token pasting; the pragma (here a
-    # warning switched off) is not rejected.
-    @unittest.expectedFailure
     def test_pragma_by_token_pasting_alone(self) -> None:
         """pragma-pasted-only.c: the reference solution plus a pasted `_Pragma`
-        that silences a -Werror warning.  60716fc: accepted (90).  Must be:
-        rejected, pragmas are not allowed."""
-        self.assert_rejected(self.grade("pragma-pasted-only.c"), "ragma")
+        that silences a -Werror warning.  60716fc: accepted (90).  Then: still
+        accepted (the check looked for the word _Pragma).  Now: rejected, no
+        token pasting in a lab (a pragma is compile-time: no boundary at run
+        time could undo it, so the check must see it)."""
+        self.assert_rejected(self.grade("pragma-pasted-only.c"), "token pasting")
 
     def test_pragma_by_digraph(self) -> None:
         """pragma-digraph.c: `%:pragma weak puts`.  60716fc: forged 70 (it
@@ -180,15 +178,12 @@ class ModelWorld(unittest.TestCase):
         check, which reads %: as #."""
         self.assert_rejected(self.grade("pragma-digraph.c"), "#pragma")
 
-    # OPEN: logical_lines() splits on \n only; clang also ends a line at a bare
-    # \r, so a directive after one is never checked: here a conditional (the
-    # worlds compile different code) and a pragma.
-    @unittest.expectedFailure
     def test_directives_after_a_bare_carriage_return(self) -> None:
         """bare-cr-directives.c: `#ifdef __wasm__` and `#pragma` after a bare
-        CR.  Now: graded 90/90, both worlds compiling different code.
-        60716fc: rejected (its #include rule tripped over the CR).  Must be:
-        rejected, like the same directives on lines of their own."""
+        CR.  60716fc: rejected (its #include rule tripped over the CR).  Then:
+        graded 90/90, both worlds compiling different code.  Now: a bare CR
+        ends a line, as in clang: rejected like the same directives on lines
+        of their own."""
         self.assert_rejected(self.grade("bare-cr-directives.c"))
 
     def test_asm_across_a_line_continuation(self) -> None:
@@ -254,26 +249,25 @@ class ModelWorld(unittest.TestCase):
 
     # ---- the static check: what the compiler saw --------------------------
 
-    # OPEN: the AST is dumped without -O2 and the module compiled with it, so
-    # __OPTIMIZE__ selects code (CAT(SEL_, __OPTIMIZE__)) that the static check
-    # never sees: asm, attributes, casts, any C.  The same trick with __i386__
-    # defeats the kernel world (KernelWorld below).
-    @unittest.expectedFailure
     def test_predefined_macro_hides_code(self) -> None:
         """hidden-asm.c: the reference with an asm statement only the -O2
-        compile sees.  Now: graded 90/90.  60716fc: rejected (its token scan
-        saw __asm__).  Must be: rejected, inline asm is not allowed."""
-        self.assert_rejected(self.grade("hidden-asm.c"), "asm")
+        compile sees.  60716fc: rejected (its token scan saw __asm__).  Then:
+        graded 90/90 (the AST was dumped without -O2).  Now: rejected (no
+        token pasting); past that rule, the AST of the -O2 compile has the
+        asm statement: rejected again."""
+        self.assert_rejected(self.grade("hidden-asm.c"), "token pasting")
+        saved = model_build.CACHE
+        model_build.CACHE = Path(self.tmp.name) / "pasting-allowed"
+        try:
+            with mock.patch.object(static_check, "check_directives", lambda *a: None):
+                self.assert_rejected(self.grade("hidden-asm.c"), "asm")
+        finally:
+            model_build.CACHE = saved
 
-    # OPEN: check_ast walks clang's JSON AST with Python's json module and a
-    # recursive walk: 600 nested unary minus signs (valid C) raise
-    # RecursionError out of the grader (./lab test prints a traceback; the
-    # batch says "the grader failed on this submission").
-    @unittest.expectedFailure
     def test_deeply_nested_expression(self) -> None:
-        """deep-nesting.c: `- - - ... 1`, 600 deep.  60716fc: the same
-        RecursionError.  Must be: rejected with a one-line reason (or graded),
-        never an exception of the grader."""
+        """deep-nesting.c: `- - - ... 1`, 600 deep.  60716fc and after: a
+        RecursionError out of the grader.  Now: the AST is walked without
+        recursion: graded (or rejected in one line), never an exception."""
         try:
             report = self.grade("deep-nesting.c")
         except RecursionError as e:
@@ -423,20 +417,14 @@ class Fallback(unittest.TestCase):
         self.assertEqual(proc.returncode, 2, proc.stdout[-2000:])
         self.assertEqual(leaked(proc.stdout + proc.stderr), [])
 
-    # OPEN: in the fallback the compile can read the checkout (the run's fresh
-    # uid reads what is world-readable; without root it is the grader's own
-    # uid).  The directive check misses an #include after a bare CR, and when
-    # clang dies before writing its dependency list (a parser stack overflow,
-    # or the 60 s timeout) build.py shows the first compiler error line as is:
-    # here a static assertion quoting a line of labs/03/solution.c.
-    @unittest.expectedFailure
     def test_solution_leaks_at_compile_time_in_the_fallback(self) -> None:
-        """fallback-include-crash.c with LRULAB_SANDBOX=fallback.  Now: the
-        feedback quotes `lab_page_count(old_page) == 1` from solution.c.
-        60716fc: this file was rejected (its #include rule), but there a
-        plain %:include of the solution compiled it outright (see
-        include-solution-digraph.c).  Must be: rejected, with no line of the
-        solution in the output."""
+        """fallback-include-crash.c with LRULAB_SANDBOX=fallback.  60716fc:
+        this file was rejected (its #include rule), but there a plain
+        %:include of the solution compiled it outright (see
+        include-solution-digraph.c).  Then: the feedback quoted
+        `lab_page_count(old_page) == 1` from solution.c.  Now: the #include
+        after a bare CR is a directive the check sees, and a compile error
+        shows only lab.c's own lines: rejected, no line of the solution."""
         with tempfile.TemporaryDirectory() as tmp:
             f = materialize("fallback-include-crash.c", Path(tmp),
                             SOLUTION=str(SOLUTION3))
@@ -493,31 +481,22 @@ class KernelWorld(unittest.TestCase):
         verdict = self.results["zoe"]["extra_data"]["lrulab"]["labs"][0]["verdict"]
         self.assertIn("does not compile", verdict)
 
-    # OPEN: the kernel stage still compiles lab.c with the cross gcc outside any
-    # sandbox, as the grader's user (root here), after a static check that is
-    # clang's wasm32 AST: __i386__ (defined by the cross gcc only) selects code
-    # the check never sees, here .incbin of any file, then printk of it.  A
-    # student reads the answer keys and the students graded after them (their
-    # staged lab.c lie beside the worker's kernel tree), word for word in their
-    # own feedback.
-    @unittest.expectedFailure
     def test_kernel_build_reads_the_graders_files(self) -> None:
         """mallory's kernel-asm-include.c.  60716fc: the same leak (with the
         asm keyword pasted, its token scan saw __asm__), checked with
-        ./lab test --stage kernel.  Must be: mallory's feedback holds no line
-        of the answer key or of zoe's file."""
+        ./lab test --stage kernel.  Then: the same, through an __i386__
+        branch.  Now: no token pasting and no compiler-predefined names in a
+        lab: rejected; the feedback holds no line of the answer key or of
+        zoe's file."""
         text = json.dumps(self.results["mallory"])
         self.assertNotIn("ZOE-PRIVATE-WORK", text, "another student's file")
         self.assertNotIn("q1: 0*11 i0 0*2 1", text, "an answer key")
 
-    # OPEN: the harness defines each hook weakly with the 12 Feb behaviour and
-    # the same selection keeps the student's hook out of the kernel build: the
-    # kernel runs the reference and the lab.c gets the kernel's marks.
-    @unittest.expectedFailure
     def test_kernel_marks_without_a_solution(self) -> None:
         """oscar's kernel-forge.c: an empty hook, hidden from the kernel
-        build.  60716fc: 20/20 as well (checked with ./lab test --stage
-        kernel).  Must be: 0 for kernel-up and kernel-smp (or rejected)."""
+        build.  60716fc and after: 20/20 (checked with ./lab test --stage
+        kernel).  Now: rejected (it needs a predefined name to tell the
+        worlds apart): 0 for kernel-up and kernel-smp."""
         oscar = {t["name"]: t["score"] for t in self.results["oscar"]["tests"]}
         self.assertEqual(oscar.get(f"{L3} / kernel-up", 0) +
                          oscar.get(f"{L3} / kernel-smp", 0), 0, oscar)
@@ -597,14 +576,10 @@ class Intake(unittest.TestCase):
         eve = next(r for r in rows if r["student"] == "eve")
         self.assertIn("not graded", eve["status"])
 
-    # OPEN: discover() adds "~2" to a name that collides (case-insensitively)
-    # without checking the length: a 255-byte name becomes 257 bytes, staging
-    # it raises OSError (File name too long) and the whole batch ends.
-    @unittest.expectedFailure
     def test_long_name_after_collision_suffix(self) -> None:
         """Folders "a"*255 and "A"*255 (the longest names the filesystem
-        allows).  Now and on 60716fc: OSError, the batch ends.  Must be: both
-        graded (or one not graded, with a reason), zed graded."""
+        allows).  60716fc and after: OSError, the batch ends.  Now: keys are
+        cut to 200 bytes before the collision suffix: all graded."""
         honest_folder(self.sub, "a" * 255)
         honest_folder(self.sub, "A" * 255)
         honest_folder(self.sub, "zed")
@@ -635,14 +610,11 @@ class Intake(unittest.TestCase):
                               cwd=ROOT, timeout=300)
         self.assertIn("expands past", proc.stdout, proc.stderr[-800:])
 
-    # OPEN: every member name that is not a lab file becomes a note, whole:
-    # a 2 MiB name is 2 MiB of note, twice in results.json (output and
-    # extra_data), in report.html and in grade.log.
-    @unittest.expectedFailure
     def test_long_member_name_does_not_flood_the_outputs(self) -> None:
-        """A .tar.gz with a 2 MiB member name and a lab.c.  Now and on
-        60716fc: a 4 MiB results.json, a 2 MiB report.html.  Must be: graded,
-        its results.json and report.html under 256 KiB."""
+        """A .tar.gz with a 2 MiB member name and a lab.c.  60716fc and
+        after: a 4 MiB results.json, a 2 MiB report.html.  Now: names over
+        4096 bytes are refused, names shown are cut: graded, its results.json
+        and report.html under 256 KiB."""
         path = self.sub / "longname.tar.gz"
         with tarfile.open(path, "w:gz", format=tarfile.GNU_FORMAT) as tar:
             info = tarfile.TarInfo("n" * (2 << 20))
@@ -788,15 +760,11 @@ class Outputs(unittest.TestCase):
                                b'struct page *p) { page_cache_release(p); }\n')
         self.assertNotIn("\x1b", text)
 
-    # OPEN: an identifier may hold U+202A..U+202E (C11 Annex D allows them) and
-    # clang's error quotes it raw: the verdict, grade.log and report.html then
-    # carry a bidi override that reorders what a reader sees after it.
-    @unittest.expectedFailure
     def test_bidi_controls_in_a_compile_error(self) -> None:
-        """An undeclared identifier holding U+202E.  Now: four raw U+202E in
-        the verdict.  60716fc: rejected by gcc's -Werror=bidi-chars, nothing
-        raw (a regression of the move to clang).  Must be: no Unicode format
-        character in the verdict."""
+        """An undeclared identifier holding U+202E.  60716fc: rejected by
+        gcc's -Werror=bidi-chars, nothing raw.  Then: four raw U+202E in the
+        verdict (a regression of the move to clang).  Now: invisible
+        characters are rejected before the compile, and none is shown."""
         text = self.grade_text("#include \"lab.h\"\nvoid lab_do_wp_page_release_old("
                                "struct page *p) { x\u202ey(p); }\n".encode())
         self.assertEqual([c for c in text if unicodedata.category(c) == "Cf"], [])

@@ -123,3 +123,4 @@ clean:
 -include mk/book.mk
 -include mk/grade.mk
 -include mk/kernel.mk
+-include mk/debug.mk

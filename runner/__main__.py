@@ -3,6 +3,7 @@
   ./lab list                         the labs, in teaching order
   ./lab start ID [--force]           write the skeleton to work/ID/lab.c
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
+  ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
   ./lab boot [--variant V|--file F] [--smp]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
@@ -79,6 +80,15 @@ def cmd_test(args: argparse.Namespace) -> int:
         print(f"lab: {report.error}", file=sys.stderr)
         return 2
     return 0 if report.score == report.max_score else 1
+
+
+def cmd_debug(args: argparse.Namespace) -> int:
+    """Replay a failing schedule under gdb, stopped in your hook."""
+    from runner.debug import model as debug_model
+    lab = labs.load(args.id)
+    lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
+    return debug_model.run(lab, lab_c, args.file or f"work/{lab.id}/lab.c", args.test,
+                           args.step, args.schedule, args.batch, args.ex or [])
 
 
 # the historical variants that are a lab.c in the kernel (fix-0212: no lab.c)
@@ -160,6 +170,20 @@ def main(argv: list[str]) -> int:
     p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
     p.add_argument("--quiet", action="store_true", help="one line per test")
     p.set_defaults(fn=cmd_test)
+    p = sub.add_parser("debug", help="replay a failing schedule under gdb, stopped in "
+                       "your hook")
+    p.add_argument("id")
+    p.add_argument("--file", help="debug this file instead of work/ID/lab.c")
+    p.add_argument("--test", help="the test whose failure to replay (default: the first "
+                   "that fails)")
+    p.add_argument("--step", type=int, help="the trace step to stop at (default: the "
+                   "last step your code takes)")
+    p.add_argument("--schedule", help="replay this schedule instead of the failing one")
+    p.add_argument("--batch", action="store_true", help="run gdb without a prompt: the "
+                   "stop, then the --ex commands")
+    p.add_argument("--ex", action="append", metavar="CMD",
+                   help="a gdb command to run at the stop (repeatable)")
+    p.set_defaults(fn=cmd_debug)
     sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
                    ).set_defaults(fn=cmd_build_labs)
     p = sub.add_parser("boot", help="boot the kernel stage and watch it live")

@@ -3,6 +3,7 @@
   ./lab list                         the labs, in teaching order
   ./lab start ID [--force]           write the skeleton to work/ID/lab.c
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
+  ./lab test ID --only NAME | --list-tests   one test or question, in full
   ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
   ./lab boot [--variant V|--file F] [--smp]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
@@ -14,6 +15,7 @@ Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from runner import labs
@@ -56,11 +58,46 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list_tests(lab: labs.Lab) -> int:
+    """./lab test ID --list-tests: what --only can pick."""
+    for t in lab.tests:
+        print(f"{t.name:<24} test      {t.points:>3} points  {t.scenario} ({t.check})")
+    for q in lab.questions:
+        print(f"{q.id:<24} question  {q.points:>3} points  {q.kind}: {q.text}")
+    if lab.has_code:
+        for f in ("up", "smp"):
+            print(f"{'kernel-' + f:<24} kernel    the lab.c booted in Linux 2.4.17 "
+                  f"({f.upper()}, --stage kernel)")
+    return 0
+
+
+def only(lab: labs.Lab, name: str) -> labs.Lab:
+    """The lab with one test or question left (--only NAME)."""
+    tests = [t for t in lab.tests if t.name == name]
+    questions = [q for q in lab.questions if q.id == name]
+    if not tests and not questions:
+        raise LabError(f"--only {name}: {lab.id} has no test or question of that name; "
+                       f"./lab test {lab.id} --list-tests lists them")
+    # a question alone needs no lab.c: it is graded without the code
+    return replace(lab, tests=tests, questions=questions,
+                   hooks=lab.hooks if tests else [])
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     from runner.kernel import stage as kernel_stage
     from runner.model.stage import grade_lab
     from runner.report import print_report
     lab = labs.load(args.id)
+    if args.list_tests:
+        return cmd_list_tests(lab)
+    kernel_only = args.only in ("kernel-up", "kernel-smp") and lab.has_code
+    if kernel_only:
+        args.stage = "kernel"
+    elif args.only:
+        if args.stage != "model":
+            raise LabError(f"--only {args.only}: a model test or question; "
+                           "kernel-up or kernel-smp for the kernel stage")
+        lab = only(lab, args.only)
     lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
     answers = Path(args.answers) if args.answers else labs.WORK / lab.id / "answers.txt"
     label = args.file or f"work/{lab.id}/lab.c"
@@ -75,6 +112,8 @@ def cmd_test(args: argparse.Namespace) -> int:
             print(f"SKIPPED: kernel stage: {kernel_stage.NO_TREE}")
         else:
             report.results += kernel_stage.grade_kernel(lab, lab_c, label)
+    if kernel_only:
+        report.results = [r for r in report.results if r.name == args.only]
     print_report(report, verbose=not args.quiet, save_to=labs.WORK / lab.id / "feedback")
     if report.error:
         print(f"lab: {report.error}", file=sys.stderr)
@@ -169,6 +208,9 @@ def main(argv: list[str]) -> int:
     p.add_argument("--answers", help="answers file instead of work/ID/answers.txt")
     p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
     p.add_argument("--quiet", action="store_true", help="one line per test")
+    p.add_argument("--only", metavar="NAME", help="one test or question (its full report)")
+    p.add_argument("--list-tests", action="store_true",
+                   help="the lab's tests and questions, for --only")
     p.set_defaults(fn=cmd_test)
     p = sub.add_parser("debug", help="replay a failing schedule under gdb, stopped in "
                        "your hook")

@@ -5,7 +5,7 @@
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
   ./lab test ID --only NAME | --list-tests   one test or question, in full
   ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
-  ./lab boot [--variant V|--file F] [--smp]   watch the kernel stage boot live
+  ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
                                      instructor: grade a class (docs/grading.md)
@@ -147,7 +147,8 @@ def cmd_boot(args: argparse.Namespace) -> int:
         raise LabError(f"--variant {args.variant}: the kernel has "
                        f"{', '.join(KERNEL_VARIANTS)}")
     lab_c = args.file or (KERNEL_VARIANTS.get(args.variant) if args.variant else None)
-    argv = ["boot", "--live"] + (["--smp"] if args.smp else [])
+    argv = ["boot", "--live"] + (["--smp"] if args.smp else []) + \
+        (["--gdb"] if args.gdb else [])
     if lab_c:
         argv += ["--lab", str(labs.ROOT / lab_c) if not args.file else lab_c]
     for w in args.workload or ["cow", "swap", "pin", "pressure"]:
@@ -235,6 +236,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--workload", action="append",
                    help="cow, swap, pin, pressure, race (repeatable)")
     p.add_argument("--delay", type=int, help="delay points of US microseconds (races)")
+    p.add_argument("--gdb", action="store_true", help="QEMU waits for gdb-multiarch; "
+                   "prints the command (docs/kernel.md)")
     p.set_defaults(fn=cmd_boot)
     p = sub.add_parser("check", help="instructor: every lab grades as it should")
     p.add_argument("--quiet", action="store_true")

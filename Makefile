@@ -98,6 +98,7 @@ labs: model
 	@./lab build-labs
 
 test: all
+	@test -d tests || { echo "make test: this tree has no project tests (a student kit?); ./lab test ID grades your work" >&2; exit 2; }
 	@$(PYTHON) -m runner.deps kernel test
 	$(PYTHON) -m tests
 

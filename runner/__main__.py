@@ -29,11 +29,28 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+STUDENT = "student"          # work/student: the id the grader knows you by
+
+
+def student_id(given: str | None) -> str | None:
+    """--student, else what ./lab start --student saved in work/student."""
+    if given is not None:
+        if not given.strip() or "\n" in given:
+            raise LabError("--student: give the id your course grades you by (one line)")
+        return given.strip()
+    saved = labs.WORK / STUDENT
+    return saved.read_text().strip() or None if saved.exists() else None
+
+
 def cmd_start(args: argparse.Namespace) -> int:
+    from runner.model.questions import command, instance_for
     from runner.skeleton import make_skeleton
     lab = labs.load(args.id)
     work = labs.WORK / lab.id
     work.mkdir(parents=True, exist_ok=True)
+    if args.student is not None:
+        (labs.WORK / STUDENT).write_text(student_id(args.student) + "\n")
+    student = student_id(None)
     written = []
     if lab.has_code:
         target = work / "lab.c"
@@ -47,9 +64,15 @@ def cmd_start(args: argparse.Namespace) -> int:
         written.append(target)
     answers = work / "answers.txt"
     if lab.questions and (not answers.exists() or args.force):
-        lines = [f"# {lab.id}: answers.  One line per question: ID: answer", ""]
+        lines = [f"# {lab.id}: answers.  One line per question: ID: answer",
+                 f"# Your questions are yours: student {student!r}, each on its own instance"
+                 if student else "# No student id: these are instance 0's questions "
+                 "(./lab start ID --student YOUR-ID)", ""]
         for q in lab.questions:
-            lines += [f"# {q.id} ({q.kind}, {q.points} points): {q.text}", f"{q.id}: ", ""]
+            n = instance_for(student, lab, q)
+            lines += [f"# {q.id} ({q.kind}, {q.points} points): {q.text}",
+                      f"# your instance: {n}; explore it with: {command(lab, q, n)}",
+                      f"{q.id}: ", ""]
         answers.write_text("\n".join(lines))
         written.append(answers)
     for path in written:
@@ -101,7 +124,8 @@ def cmd_test(args: argparse.Namespace) -> int:
     lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
     answers = Path(args.answers) if args.answers else labs.WORK / lab.id / "answers.txt"
     label = args.file or f"work/{lab.id}/lab.c"
-    report = grade_lab(lab, lab_c if lab.has_code else None, answers, label)
+    student = student_id(args.student)
+    report = grade_lab(lab, lab_c if lab.has_code else None, answers, label, student)
     report.stage = args.stage
     if args.stage == "kernel":
         if not lab.has_code:
@@ -161,10 +185,14 @@ def cmd_boot(args: argparse.Namespace) -> int:
 
 
 def cmd_build_labs(args: argparse.Namespace) -> int:
-    """make labs: each solution passes the static check; skeletons into build/."""
-    from runner import static_check
+    """make labs: each solution passes the static check, each handout's grading
+    table agrees with lab.json; skeletons into build/."""
+    from runner import handout, static_check
     from runner.skeleton import make_skeleton
     for lab in labs.all_labs():
+        if handout.stale(lab):
+            raise LabError(f"labs/{lab.id}/README.md: its grading table disagrees with "
+                           "lab.json; run ./lab tables")
         if not lab.has_code:
             continue
         out = labs.BUILD / "skeletons" / lab.id
@@ -177,6 +205,15 @@ def cmd_build_labs(args: argparse.Namespace) -> int:
                 raise LabError(str(e)) from None
             (out / "lab.c").write_text(make_skeleton(lab.solution.read_text(), lab.id))
         print(f"  LAB     {lab.id}")
+    return 0
+
+
+def cmd_tables(args: argparse.Namespace) -> int:
+    """Rewrite each handout's grading table from its lab.json."""
+    from runner import handout
+    for lab in labs.all_labs():
+        if handout.write(lab):
+            print(f"wrote labs/{lab.id}/README.md (its grading table)")
     return 0
 
 
@@ -202,12 +239,15 @@ def main(argv: list[str]) -> int:
     p = sub.add_parser("start", help="write the skeleton to work/ID/")
     p.add_argument("id")
     p.add_argument("--force", action="store_true")
+    p.add_argument("--student", help="the id your course grades you by (saved in "
+                   "work/student): your questions are yours")
     p.set_defaults(fn=cmd_start)
     p = sub.add_parser("test", help="grade work/ID/lab.c and work/ID/answers.txt")
     p.add_argument("id")
     p.add_argument("--file", help="grade this file instead of work/ID/lab.c")
     p.add_argument("--answers", help="answers file instead of work/ID/answers.txt")
     p.add_argument("--stage", default="model", choices=["model", "kernel", "all"])
+    p.add_argument("--student", help="answer as this student (default: work/student)")
     p.add_argument("--quiet", action="store_true", help="one line per test")
     p.add_argument("--only", metavar="NAME", help="one test or question (its full report)")
     p.add_argument("--list-tests", action="store_true",
@@ -229,6 +269,8 @@ def main(argv: list[str]) -> int:
     p.set_defaults(fn=cmd_debug)
     sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
                    ).set_defaults(fn=cmd_build_labs)
+    sub.add_parser("tables", help="instructor: rewrite the handouts' grading tables "
+                   "from lab.json").set_defaults(fn=cmd_tables)
     p = sub.add_parser("boot", help="boot the kernel stage and watch it live")
     p.add_argument("--variant", help="fix-0212 (default), vanilla-pre9 or flawed-0207")
     p.add_argument("--file", help="your lab.c instead of a variant")

@@ -29,6 +29,7 @@ class Test:
     hint: str = ""
     # hints by failure: "CHECKER@HOOK", "CHECKER", "@HOOK" or "counters"
     hints: dict[str, str] = field(default_factory=dict)
+    what: str = ""       # what it checks, for the handout's table
 
 
 @dataclass
@@ -105,7 +106,7 @@ def load(lab_id: str) -> Lab:
             strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
             cpus=t.get("cpus", 2), up=t.get("up", False),
             counters=t.get("counters", {}), hint=t.get("hint", ""),
-            hints=t.get("hints", {})))
+            hints=t.get("hints", {}), what=t.get("what", "")))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"

@@ -9,12 +9,28 @@ from pathlib import Path
 from runner.results import LabReport
 
 WIDTH = 52
+COLUMNS = 100          # a report fits a 100-column terminal
+PREFIX = "     | "
 
 
 def _line(label: str, score: int, max_score: int) -> str:
     status = "PASS" if score == max_score else "FAIL"
     dots = "." * max(2, WIDTH - len(label))
     return f"{status} {label} {dots} {score}/{max_score}"
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """A long line broken at spaces, the rest indented; nothing cut."""
+    if len(line) <= width:
+        return [line]
+    indent = " " * (len(line) - len(line.lstrip()) + 2)
+    out = []
+    while len(line) > width:
+        cut = line.rfind(" ", width // 2, width)
+        cut = cut if cut > 0 else width
+        out.append(line[:cut].rstrip())
+        line = indent + line[cut:].lstrip()
+    return out + [line]
 
 
 def save_attachments(report: LabReport, folder: Path) -> dict[str, Path]:
@@ -35,7 +51,9 @@ def print_report(report: LabReport, verbose: bool = True,
               "all": "model and kernel stages"}
     print(f"lab {lab.id}: {lab.title} ({stages[report.stage]})")
     if lab.has_code:
-        print(f"static check: {'REJECTED: ' + report.error if report.error else 'ok'}")
+        for part in wrap(f"static check: {'REJECTED: ' + report.error if report.error else 'ok'}",
+                         COLUMNS):
+            print(part)
     for r in report.results:
         if r.kind == "note":
             print(f"note: {r.output.strip()}")
@@ -43,7 +61,8 @@ def print_report(report: LabReport, verbose: bool = True,
         print(_line(r.name, r.score, r.max_score))
         if verbose and r.score < r.max_score and not report.error:
             for line in r.output.rstrip().splitlines():
-                print(f"     | {line}")
+                for part in wrap(line, COLUMNS - len(PREFIX)):
+                    print(f"{PREFIX}{part}")
             if save_to and r.attachments:
                 for name in r.attachments:
                     print(f"     | the whole trace: {save_to / name}")

@@ -26,6 +26,28 @@ def named_test(path: Path) -> str:
     return m.group(1)
 
 
+SAMPLE = 32     # every 32nd instance is checked
+
+
+def unanswerable(lab: labs.Lab, q: labs.Question) -> list[int]:
+    """The sampled instances on which the model finds no answer to q."""
+    from runner.model import lrusim, questions
+    bad = []
+    for n in range(0, questions.nr_instances(), SAMPLE):
+        if q.kind == "number":
+            try:
+                questions.expected_number(lab, q, n)
+            except labs.LabError:
+                bad.append(n)
+        elif q.check:
+            binary, variant = questions.question_binary(lab, q)
+            out = lrusim.run(binary, variant, q.scenario, "dfs:5", q.check, q.cpus, q.up,
+                             instance=n)
+            if not out.failure or out.failure.checker != q.check:
+                bad.append(n)
+    return bad
+
+
 def check_lab(lab: labs.Lab, say) -> int:
     with tempfile.TemporaryDirectory(prefix="lab-check-") as tmp:
         return _check_lab(lab, say, Path(tmp))
@@ -63,6 +85,11 @@ def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
             f"{name}" + (f" (also fails: {', '.join(l for l in lost if l != name)})"
                          if len(lost) > 1 else "") +
             ("" if ok else f": it passed {name}"))
+    for q in lab.questions:
+        bad = unanswerable(lab, q)
+        problems += bool(bad)
+        say(f"{'ok  ' if not bad else 'BAD '} {lab.id}: {q.id} answerable on instances "
+            f"0, {SAMPLE}, ..." + (f": not on {bad}" if bad else ""))
     for good in lab.good_variants():
         report = grade_lab(lab, good, None, f"labs/{lab.id}/good/{good.name}")
         lost = [r.name for r in report.results if r.kind == "test" and r.score < r.max_score]
@@ -84,6 +111,10 @@ def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
 
 
 def check_all(quiet: bool = False, only: str | None = None) -> int:
+    if not any(lab.has_code and lab.solution.exists() for lab in labs.all_labs()):
+        raise labs.LabError("./lab check is the instructors' self-test and needs the labs' "
+                            "solutions, which this tree (a student kit?) does not have; "
+                            "./lab test ID grades your work")
     wanted = set(only.split(",")) if only else None
     problems = 0
     say = (lambda s: None) if quiet else print

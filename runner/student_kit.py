@@ -32,6 +32,8 @@ def left_out(rel: Path) -> bool:
         return True
     if parts[:2] == ("kernel-tree-patches", "reference"):
         return True             # the whole fix, for instructors
+    if rel in (Path("README.md"), Path("docs/student-kit.md")):
+        return True             # the kit has its own README (docs/student-kit.md)
     return parts[0] in ("tests", ".ci") or rel.name == "student_kit.py"
 
 
@@ -44,6 +46,7 @@ def build_kit(out: Path) -> Path:
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, dest)
+    shutil.copy2(ROOT / "docs" / "student-kit.md", out / "README.md")
     for lab in all_labs():
         if lab.has_code:
             (out / "labs" / lab.id / "skeleton.c").write_text(

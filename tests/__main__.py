@@ -19,7 +19,9 @@ def main(argv: list[str]) -> int:
     runner = unittest.TextTestRunner(verbosity=2, resultclass=CountingResult,
                                      stream=sys.stdout)
     result = runner.run(suite)
-    failed = len(result.failures) + len(result.errors) + len(result.unexpectedSuccesses)
+    # a test with failing subtests is one failed test
+    failed = len({_test_of(t) for t, _ in result.failures + result.errors} |
+                 {_test_of(t) for t in result.unexpectedSuccesses})
     skipped = len(result.skipped)
     passed = result.testsRun - failed - skipped
     for test, reason in result.skipped:
@@ -29,6 +31,10 @@ def main(argv: list[str]) -> int:
         line += f", {skipped} skipped"
     print(line)
     return 0 if failed == 0 and result.testsRun > 0 else 1
+
+
+def _test_of(test: unittest.TestCase) -> str:
+    return getattr(test, "test_case", test).id()
 
 
 def _flatten(suite: unittest.TestSuite):

@@ -99,12 +99,13 @@ bad:
 
 /* --- choosers ---------------------------------------------------------- */
 
-/* Follow a list of tokens; when a token cannot be taken, skip it. */
+/* Follow a list of tokens; when a token cannot be taken, note it and skip it. */
 struct replay_chooser {
 	struct chooser base;
 	struct choice tok[MAX_STEPS];
 	int count[MAX_STEPS];
 	int nr_tok, cur, used;
+	int step, diverged_at;
 };
 
 static int replay_choose(struct chooser *self, const struct choice *opts,
@@ -112,6 +113,7 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 {
 	struct replay_chooser *rc = (struct replay_chooser *)self;
 
+	rc->step++;
 	while (rc->cur < rc->nr_tok) {
 		const struct choice *t = &rc->tok[rc->cur];
 		int i;
@@ -120,6 +122,8 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 			if (opts[i].kind == t->kind && opts[i].cpu == t->cpu)
 				break;
 		if (i == n) {		/* diverged: drop the rest of the token */
+			if (rc->diverged_at < 0)
+				rc->diverged_at = rc->step;
 			rc->cur++;
 			rc->used = 0;
 			continue;
@@ -226,16 +230,21 @@ void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
 
 	memset(&rc, 0, sizeof(rc));
 	rc.base.choose = replay_choose;
+	rc.diverged_at = -1;
 	n = schedule_parse(sched, rc.tok, rc.count, MAX_STEPS, err, sizeof(err));
 	rc.nr_tok = n < 0 ? 0 : n;
 	sim_run(sc, cfg, &rc.base, out);
+	out->diverged_at = rc.diverged_at;
+	/* a quiet end with steps still asked for is a divergence too */
+	if (out->diverged_at < 0 && !out->failed && rc.cur < rc.nr_tok)
+		out->diverged_at = rc.step + 1;
 }
 
 static bool still_fails(const struct run_result *r, const struct sim_failure *target,
 			int max_preemptions)
 {
 	return r->failed && same_failure(&r->failure, target) &&
-	       r->preemptions <= max_preemptions;
+	       r->preemptions <= max_preemptions && r->diverged_at < 0;
 }
 
 /* Write tokens back as text, leaving out token @skip (-1: none). */

@@ -35,7 +35,7 @@ static void usage_error(const char *arg, const char *why)
 static const char *const counter_names[] = {
 	"freed", "freed_in_irq", "left_on_lru", "left_on_lru_task",
 	"reclaimed_zero_count", "reclaimed_swap_cache", "lru_del_in_irq",
-	"cow_copies",
+	"cow_copies", "scanned",
 };
 
 static void counter_values(const struct mm_counters *c, int *v)
@@ -48,6 +48,7 @@ static void counter_values(const struct mm_counters *c, int *v)
 	v[5] = c->reclaimed_swap_cache;
 	v[6] = c->lru_del_in_irq;
 	v[7] = c->cow_copies;
+	v[8] = c->scanned;
 }
 
 #define NR_COUNTERS	(int)(sizeof(counter_names) / sizeof(counter_names[0]))
@@ -78,6 +79,7 @@ static void list_all(bool json)
 		for (i = 0; i < NR_COUNTERS; i++)
 			json_string(&j, NULL, counter_names[i]);
 		json_end(&j);
+		json_long(&j, "instances", NR_INSTANCES);
 		json_end(&j);
 		return;
 	}
@@ -163,6 +165,7 @@ struct outcome {
 	const char *strategy_text[MAX_STRATEGIES];
 	struct explore_stats stats[MAX_STRATEGIES];
 	int nr_run;			/* strategies run (the last found it) */
+	int diverged_at[MAX_STRATEGIES];	/* replays: run_result.diverged_at */
 	bool found;
 	struct run_result found_run;	/* the failing run as found */
 	char sched[SCHED_LEN];
@@ -201,9 +204,14 @@ static void print_text(const struct outcome *o, const struct sim_config *cfg,
 	double seconds = 0;
 	int i;
 
-	printf("variant %s, scenario %s, %d cpu%s%s\n", variant->name, sc->name,
+	printf("variant %s, scenario %s, %d cpu%s%s", variant->name, sc->name,
 	       cfg->nr_cpus, cfg->nr_cpus > 1 ? "s" : "",
 	       cfg->up ? " (UP kernel)" : "");
+	if (instance.number)
+		printf(", instance %d (%d pages ahead, %d and %d touched first%s)",
+		       instance.number, instance.pad, instance.lead[0],
+		       instance.lead[1], instance.swap_cpus ? ", cpus swapped" : "");
+	printf("\n");
 	for (i = 0; i < o->nr_run; i++) {
 		runs += o->stats[i].runs;
 		steps += o->stats[i].steps;
@@ -308,6 +316,7 @@ static void print_json(const struct outcome *o, const struct sim_config *cfg,
 	json_long(&j, "version", JSON_VERSION);
 	json_string(&j, "variant", variant->name);
 	json_string(&j, "scenario", sc->name);
+	json_long(&j, "instance", instance.number);
 	json_long(&j, "cpus", cfg->nr_cpus);
 	json_bool(&j, "up", cfg->up);
 	json_array(&j, "checkers");
@@ -325,6 +334,8 @@ static void print_json(const struct outcome *o, const struct sim_config *cfg,
 		json_bool(&j, "failed", o->found && i == o->nr_run - 1);
 		if (o->stats[i].bound >= 0)
 			json_long(&j, "bound", o->stats[i].bound);
+		if (o->diverged_at[i] >= 0)
+			json_long(&j, "diverged_at", o->diverged_at[i]);
 		json_end(&j);
 	}
 	json_end(&j);
@@ -370,6 +381,7 @@ int main(int argc, char **argv)
 		{ "counters", no_argument, NULL, 'C' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "instance", required_argument, NULL, 'I' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "stop-at", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
@@ -425,6 +437,15 @@ int main(int argc, char **argv)
 		case 'j':
 			json = true;
 			break;
+		case 'I': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 0 || n >= NR_INSTANCES)
+				usage_error("--instance", "a number from 0 to 2047");
+			set_instance((int)n);
+			break;
+		}
 		case 'l':
 			list = true;
 			break;
@@ -439,7 +460,7 @@ int main(int argc, char **argv)
 			       "[--up] [--check LIST]\n              [--strategy "
 			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]... "
 			       "[--dot FILE] [--counters] [--trace] [--json]\n"
-			       "              [--stop-at STEP]\n"
+			       "              [--instance N] [--stop-at STEP]\n"
 			       "       lrusim --list [--json]\n");
 			return 0;
 		default:
@@ -474,6 +495,8 @@ int main(int argc, char **argv)
 		o.strategy_text[i] = strategy_text[i];
 		o.found = explore(sc, &cfg, &strategies[i], &o.found_run, o.sched,
 				  sizeof(o.sched), &o.stats[i]);
+		o.diverged_at[i] = strategies[i].kind == STRAT_REPLAY ?
+			o.found_run.diverged_at : -1;
 		o.nr_run = i + 1;
 	}
 	if (o.found) {

@@ -8,8 +8,78 @@
 
 #include "lrulab/explore.h"
 #include "lrulab/mm.h"
+#include "lrulab/sim.h"
 
 static struct kiobuf kio[2];
+
+struct scenario_instance instance;
+
+void set_instance(int number)
+{
+	instance = (struct scenario_instance){
+		.number = number,
+		.pad = number % 8,
+		.lead = { (number / 8) % 16, (number / 256) % 8 },
+		.swap_cpus = (number / 128) % 2,
+	};
+}
+
+/* The instance's extra pages live in mmC and mmD, which no scenario uses. */
+#define PAD_MM	(&mms[3])
+#define LEAD_MM(task)	(&mms[3 - (task)])
+#define LEAD_PTE(task)	((task) ? 0 : instance.pad)
+
+static struct {
+	void (*fn)(void *);
+	void *arg;
+} lead_task[2];
+static int nr_spawned;
+
+/* A task touches its instance's pages first, then does its work. */
+static void lead_then(void *arg)
+{
+	int task = (int)(long)arg, i;
+
+	for (i = 0; i < instance.lead[task]; i++)
+		do_anonymous_page(LEAD_MM(task), LEAD_PTE(task) + i);
+	lead_task[task].fn(lead_task[task].arg);
+}
+
+static int instance_cpu(int cpu)
+{
+	if (!instance.swap_cpus || sim.cfg.nr_cpus != 2 || cpu < 0)
+		return cpu;
+	return 1 - cpu;
+}
+
+/* sim_spawn for scenarios: on the instance's cpu, with its lead */
+static int spawn(int cpu, const char *name, void (*fn)(void *), void *arg)
+{
+	int task = nr_spawned++;
+
+	if (task < 2 && instance.lead[task]) {
+		lead_task[task].fn = fn;
+		lead_task[task].arg = arg;
+		return sim_spawn(instance_cpu(cpu), name, lead_then, (void *)(long)task);
+	}
+	return sim_spawn(instance_cpu(cpu), name, fn, arg);
+}
+
+static int raise_irq(int cpu, enum ctx_kind kind, const char *name,
+		     void (*fn)(void *), void *arg)
+{
+	return sim_raise_irq(instance_cpu(cpu), kind, name, fn, arg);
+}
+
+void scenario_start(const struct scenario *sc)
+{
+	int i;
+
+	nr_spawned = 0;
+	for (i = 0; i < instance.pad; i++)
+		do_anonymous_page(PAD_MM, i);
+	sc->setup();
+}
 
 /* An anonymous page faulted in at @addr of @mm: count 1, on the LRU. */
 static struct page *setup_anon(struct mm_struct *mm, int addr)
@@ -93,7 +163,7 @@ static void aio_submit_then_munmap(void *arg)
 {
 	(void)arg;
 	map_user_kiobuf(&kio[0], &mms[0], 0, 1);
-	sim_raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
+	raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
 	zap_page_range(&mms[0], 0, 1);
 	do_anonymous_page(&mms[0], 2);
 }
@@ -102,8 +172,8 @@ static void setup_aio_munmap(void)
 {
 	setup_anon(&mms[0], 0);
 	setup_anon(&mms[0], 1);
-	sim_spawn(0, "aio", aio_submit_then_munmap, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "aio", aio_submit_then_munmap, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- put-vs-shrink ----------------------------------------------------- */
@@ -119,8 +189,8 @@ static void setup_put_vs_shrink(void)
 {
 	setup_anon(&mms[0], 0);
 	setup_pin(&kio[0], &mms[0], 0);
-	sim_spawn(0, "unpin", munmap_then_unpin, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "unpin", munmap_then_unpin, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- cow-reclaim ------------------------------------------------------- */
@@ -140,9 +210,9 @@ static void cow_exit(void *arg)
 static void setup_cow_reclaim(void)
 {
 	setup_cow_shared_page(&mms[0], &mms[1], 0);
-	sim_spawn(0, "writer", cow_write, NULL);
-	sim_spawn(1, "exit", cow_exit, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "writer", cow_write, NULL);
+	spawn(1, "exit", cow_exit, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- cow-shared ------------------------------------------------------- */
@@ -152,8 +222,8 @@ static void setup_cow_shared(void)
 	/* both processes kept touching it: it is on the active list */
 	mark_page_accessed(setup_cow_shared_page(&mms[0], &mms[1], 0));
 	setup_anon(&mms[0], 1);
-	sim_spawn(0, "writer", cow_write, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "writer", cow_write, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- swap-exit --------------------------------------------------------- */
@@ -170,9 +240,9 @@ static void setup_swap_exit(void)
 	setup_swapped_out(&mms[0], 1, NULL);
 	setup_swap_cached(&mms[0], 2);
 	setup_swap_nearly_full();
-	sim_raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
-	sim_spawn(0, "exit", exit_mm0, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
+	spawn(0, "exit", exit_mm0, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- swapcache-munmap -------------------------------------------------- */
@@ -182,9 +252,9 @@ static void setup_swapcache_munmap(void)
 	setup_swap_cached(&mms[0], 0);
 	setup_pin(&kio[0], &mms[0], 0);
 	setup_swap_cached(&mms[0], 1);
-	sim_raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
-	sim_spawn(0, "munmap", exit_mm0, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
+	spawn(0, "munmap", exit_mm0, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- two-left ------------------------------------------------------------ */
@@ -202,9 +272,9 @@ static void setup_two_left(void)
 	setup_anon(&mms[0], 1);
 	setup_pin(&kio[1], &mms[0], 0);
 	setup_pin(&kio[0], &mms[0], 1);
-	sim_raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
-	sim_spawn(0, "unpin", munmap_then_unpin_p0, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	raise_irq(-1, CTX_HARDIRQ, "aio_complete", aio_complete, &kio[0]);
+	spawn(0, "unpin", munmap_then_unpin_p0, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- reclaim-one --------------------------------------------------------- */
@@ -219,8 +289,8 @@ static void setup_reclaim_one(void)
 {
 	setup_anon(&mms[0], 0);
 	setup_anon(&mms[0], 1);
-	sim_spawn(0, "aio", aio_submit_then_munmap, NULL);
-	sim_spawn(1, "kswapd", kswapd_one, NULL);
+	spawn(0, "aio", aio_submit_then_munmap, NULL);
+	spawn(1, "kswapd", kswapd_one, NULL);
 }
 
 /* --- two-reclaimers ------------------------------------------------------ */
@@ -235,8 +305,8 @@ static void setup_two_reclaimers(void)
 {
 	setup_anon(&mms[0], 0);
 	setup_anon(&mms[0], 1);
-	sim_spawn(0, "allocator", aio_munmap_then_reclaim, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "allocator", aio_munmap_then_reclaim, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- irq-driver-page ----------------------------------------------------- */
@@ -253,9 +323,9 @@ static void setup_irq_driver_page(void)
 
 	setup_anon(&mms[0], 0);
 	setup_anon(&mms[0], 1);
-	sim_raise_irq(-1, CTX_HARDIRQ, "driver_rx_free", driver_free, page);
-	sim_spawn(0, "aio", aio_submit_then_munmap, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	raise_irq(-1, CTX_HARDIRQ, "driver_rx_free", driver_free, page);
+	spawn(0, "aio", aio_submit_then_munmap, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- cow-swapcache ------------------------------------------------------- */
@@ -272,8 +342,8 @@ static void setup_cow_swapcache(void)
 	swap_duplicate(page->index);
 	mms[0].pte[0].write = false;
 	mms[1].pte[0] = (pte_t){ .swap = page->index };
-	sim_spawn(0, "writer", cow_write, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "writer", cow_write, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- cow-dirty ----------------------------------------------------------- */
@@ -287,9 +357,9 @@ static void setup_cow_dirty(void)
 	struct page *page = setup_cow_shared_page(&mms[0], &mms[1], 0);
 
 	page->flags |= 1UL << PG_dirty;
-	sim_spawn(0, "writer", cow_write, NULL);
-	sim_spawn(1, "exit", cow_exit, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "writer", cow_write, NULL);
+	spawn(1, "exit", cow_exit, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- the page lock and a reference held elsewhere ------------------------- */
@@ -311,8 +381,8 @@ static void setup_cow_locked(void)
 	struct page *page = setup_cow_shared_page(&mms[0], &mms[1], 0);
 
 	page->count.counter++;		/* the lock holder's reference */
-	sim_spawn(0, "writer", cow_write, NULL);
-	sim_spawn(1, "swapin", page_lock_holder, page);
+	spawn(0, "writer", cow_write, NULL);
+	spawn(1, "swapin", page_lock_holder, page);
 }
 
 static void setup_swapcache_locked(void)
@@ -321,8 +391,8 @@ static void setup_swapcache_locked(void)
 
 	setup_anon(&mms[0], 1);		/* and a private page, freed at once */
 	page->count.counter++;		/* the writeout's reference */
-	sim_spawn(0, "munmap", exit_mm0, NULL);
-	sim_spawn(1, "writeout", page_lock_holder, page);
+	spawn(0, "munmap", exit_mm0, NULL);
+	spawn(1, "writeout", page_lock_holder, page);
 }
 
 /* --- swap-full-shared ---------------------------------------------------- */
@@ -340,8 +410,8 @@ static void setup_swap_full_shared(void)
 	mms[0].pte[0] = (pte_t){ .swap = page->index };
 	setup_swapped_out(&mms[0], 1, NULL);	/* and one only mmA holds */
 	setup_swap_nearly_full();
-	sim_spawn(0, "exit", exit_mm0, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "exit", exit_mm0, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- fork-munmap --------------------------------------------------------- */
@@ -350,8 +420,8 @@ static void setup_fork_munmap(void)
 {
 	setup_cow_shared_page(&mms[0], &mms[1], 0);
 	setup_anon(&mms[0], 1);		/* private, never swapped: clean */
-	sim_spawn(0, "exit", exit_mm0, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "exit", exit_mm0, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* --- left-then-cache ----------------------------------------------------- */
@@ -368,8 +438,8 @@ static void setup_left_then_cache(void)
 	cached->count.counter--;
 	swap_duplicate(cached->index);
 	swap_held_elsewhere[cached->index]++;
-	sim_spawn(0, "aio", aio_submit_then_munmap, NULL);
-	sim_spawn(1, "kswapd", kswapd, NULL);
+	spawn(0, "aio", aio_submit_then_munmap, NULL);
+	spawn(1, "kswapd", kswapd, NULL);
 }
 
 /* The scenarios, in the order lrusim --list shows them. */

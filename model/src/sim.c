@@ -530,10 +530,11 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 	for (cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
 		sim.cur_ctx[cpu] = -1;
 	mm_reset();
-	sc->setup();
+	scenario_start(sc);
 
 	out->nr_steps = 0;
 	out->preemptions = 0;
+	out->diverged_at = -1;
 	out->steps = steps;
 	while (!sim.failed) {
 		int dflt, n, pick;

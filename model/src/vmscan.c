@@ -145,6 +145,7 @@ static int shrink_cache_isolating(int nr_pages, int priority)
 			break;
 		}
 		lru_rotate_inactive(page, __func__);
+		mm_counters.scanned++;
 		if (get_page_testone(page)) {
 			/* It is being freed elsewhere */
 			__put_page(page);
@@ -190,6 +191,7 @@ int shrink_cache(int nr_pages, int priority)
 		if (PageActive(page))
 			BUG();
 		lru_rotate_inactive(page, __func__);
+		mm_counters.scanned++;
 
 		if (!page_count(page)) {
 			if (zero_count_hook(page, &nr_pages))

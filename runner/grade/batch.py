@@ -24,7 +24,7 @@ from runner.grade import outputs
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
 from runner.model import build as model_build
-from runner.model import lrusim
+from runner.model import lrusim, questions
 from runner.model import stage as model_stage
 from runner.results import LabReport, Result
 
@@ -64,7 +64,8 @@ def _init_worker(cache: str, timeout: float, stage: str = "model") -> None:
     model_stage.WORKERS = 1                     # -j N workers: N sandboxes
 
 
-def _lab_result(lab: Lab, staged: Staged) -> LabReport:
+def _lab_result(lab: Lab, staged: Staged, student: str) -> LabReport:
+    """student: whose instances of the questions are graded (the submission's key)."""
     files = staged.files.get(lab.id, {})
     over = staged.oversize.get(lab.id, {})
     if not files and not over:
@@ -80,21 +81,17 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
                f"{MAX_LAB_C // 1024} KiB a lab.c may have")
         report = LabReport(lab, error=why)
         report.results = [Result(t.name, 0, t.points, f"not run: {why}\n") for t in lab.tests]
-        given = model_stage.read_answers(answers) if answers else {}
-        report.results += [model_stage.grade_question(lab, q, given.get(q.id))
-                           for q in lab.questions]
+        report.results += _questions(lab, answers, student)
     else:
         lab_c = files.get("lab.c")
         if lab.has_code and lab_c is None:
             report = LabReport(lab, error=f"no {lab.id}/lab.c in the submission")
             report.results = [Result(t.name, 0, t.points, f"not run: no {lab.id}/lab.c "
                                      "in the submission\n") for t in lab.tests]
-            given = model_stage.read_answers(answers) if answers else {}
-            report.results += [model_stage.grade_question(lab, q, given.get(q.id))
-                               for q in lab.questions]
+            report.results += _questions(lab, answers, student)
         else:
             report = model_stage.grade_lab(lab, lab_c if lab.has_code else None,
-                                           answers, f"{lab.id}/lab.c")
+                                           answers, f"{lab.id}/lab.c", student)
             if _STAGE[0] != "model" and lab.has_code and not report.error:
                 _add_kernel_stage(report, lab, lab_c)
     if "answers.txt" in over:
@@ -102,6 +99,13 @@ def _lab_result(lab: Lab, staged: Staged) -> LabReport:
             "answers.txt", 0, 0, f"answers.txt: {over['answers.txt']} bytes; answers are "
             f"short lines (at most {MAX_ANSWERS // 1024} KiB)\n", "note"))
     return report
+
+
+def _questions(lab: Lab, answers: Path | None, student: str) -> list[Result]:
+    given = questions.read_answers(answers) if answers else {}
+    return [questions.grade_question(lab, q, given.get(q.id),
+                                     questions.instance_for(student, lab, q))
+            for q in lab.questions]
 
 
 def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
@@ -134,7 +138,7 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
                         "question") for q in lab.questions]
         else:
             try:
-                report = _lab_result(lab, staged)
+                report = _lab_result(lab, staged, sub.key)
             except LabError as e:           # grader-side trouble, one line
                 report = LabReport(lab, error=f"grader: {e}")
                 report.results = [Result("grading", 0, lab.max_points, f"{e}\n")]

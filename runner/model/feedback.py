@@ -46,11 +46,19 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def trace_lines(trace: list[dict], cpus: int) -> list[str]:
-    """The two-lane (or more) trace, one step per row, long steps wrapped in
-    their lane; a run of reference steps of one context is one row."""
+    """The trace as text: a header row, then each step's rows."""
+    header, steps = trace_rows(trace, cpus)
+    return [header] + [row for step in steps for row in step]
+
+
+def trace_rows(trace: list[dict], cpus: int) -> tuple[str, list[list[str]]]:
+    """The two-lane (or more) trace: the header, and one list of rows per step
+    (a long step wraps in its lane); a run of reference steps of one
+    context is one step."""
     lanes = max([cpus, *[ev["cpu"] + 1 for ev in trace]]) if trace else cpus
     lane = LANE if lanes <= 2 else (WIDTH - 5) // lanes - 3
-    rows = ["step " + "".join(f"| {'cpu' + str(c):<{lane}} " for c in range(lanes)).rstrip()]
+    header = "step " + "".join(f"| {'cpu' + str(c):<{lane}} " for c in range(lanes)).rstrip()
+    steps: list[list[str]] = []
     prev = None
     for ev in trace:
         if ev["what"] == "spin":
@@ -59,11 +67,13 @@ def trace_lines(trace: list[dict], cpus: int) -> list[str]:
                 prev["ctx"] == ev["ctx"] and prev["where"] == ev["where"]:
             continue
         prev = ev
+        rows = []
         for i, chunk in enumerate(_wrap(describe(ev), lane)):
             cells = [chunk if c == ev["cpu"] else "" for c in range(lanes)]
             rows.append((f"{ev['step']:4d} " if i == 0 else "     ") +
                         "".join(f"| {cell:<{lane}} " for cell in cells).rstrip())
-    return rows
+        steps.append(rows)
+    return header, steps
 
 
 def failing_hook(f: Failure) -> str | None:
@@ -92,15 +102,19 @@ def failure_report(f: Failure, cpus: int, hint: str) -> tuple[str, str]:
                 f"{'s' * (m['preemptions'] != 1)}): " +
                 (m["schedule"] or "(empty: the default order, each context running "
                  "until it waits or ends)"))
-    rows = trace_lines(f.trace, cpus)
-    full = "\n".join(rows) + "\n"
+    header, steps = trace_rows(f.trace, cpus)
+    full = "\n".join([header] + [r for s in steps for r in s]) + "\n"
     body = ["trace of the minimized schedule:"]
-    if len(rows) - 1 > TRACE_LINES:
-        body.append(f"  [... {len(rows) - 1 - TRACE_LINES} earlier lines; the whole "
-                    "trace is saved, see below]")
-        body += [rows[0]] + rows[-TRACE_LINES:]
-    else:
-        body += rows
+    shown, size = [], 0
+    for step in reversed(steps):        # the last steps, whole, up to TRACE_LINES rows
+        if size + len(step) > TRACE_LINES:
+            break
+        shown.insert(0, step)
+        size += len(step)
+    if len(shown) < len(steps):
+        body.append(f"  [... {len(steps) - len(shown)} earlier steps; the whole trace "
+                    "is saved, see below]")
+    body += [header] + [r for s in shown for r in s]
     if not f.trace_complete:
         body.append("  [the run was longer than the trace keeps]")
     tail = [f"hint: {hint}"] if hint else []

@@ -47,8 +47,25 @@ class Outcome:
     schedules: int = 0
     seconds: float = 0.0
     trace: list[dict] = field(default_factory=list)
+    diverged_at: int | None = None  # a replay asked for a step the machine could not take
     error: str = ""
     returncode: int = 0
+
+
+OPS = {"==": int.__eq__, "<=": int.__le__, ">=": int.__ge__, "<": int.__lt__,
+       ">": int.__gt__}
+
+
+def counter_holds(value: int, cond: str) -> bool:
+    """A counter condition of lab.json: ==N, <=N, >=N, <N, >N (N alone: ==N)."""
+    text = str(cond).strip()
+    op = next((o for o in ("==", "<=", ">=", "<", ">") if text.startswith(o)), "")
+    try:
+        n = int(text[len(op):])
+    except ValueError:
+        from runner.labs import LabError
+        raise LabError(f"bad counter condition {cond!r}: use ==N, <=N or >=N") from None
+    return OPS[op or "=="](value, n)
 
 
 def _signal_name(signo: int) -> str:
@@ -76,7 +93,7 @@ def _why_no_result(proc: subprocess.CompletedProcess) -> str:
 
 
 def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
-          strategies: list[str]) -> Outcome:
+          strategies: list[str], instance: int = 0) -> Outcome:
     """The Outcome of a finished lrusim --json process."""
     if proc.returncode not in (0, 1):
         return Outcome(False, error=_why_no_result(proc), returncode=proc.returncode)
@@ -84,7 +101,8 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
         data = json.loads(proc.stdout)
     except ValueError:
         return Outcome(False, error="lrusim gave no JSON result", returncode=proc.returncode)
-    want = {"schema": SCHEMA, "version": VERSION, "variant": variant, "scenario": scenario}
+    want = {"schema": SCHEMA, "version": VERSION, "variant": variant, "scenario": scenario,
+            "instance": instance}
     for key, value in want.items():
         if not isinstance(data, dict) or data.get(key) != value:
             return Outcome(False, error=f"lrusim's result has {key} "
@@ -102,7 +120,9 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
     out = Outcome(not failed, counters=dict(data.get("counters", {})),
                   schedules=sum(s.get("schedules", 0) for s in data.get("strategies", [])),
                   seconds=sum(s.get("seconds", 0.0) for s in data.get("strategies", [])),
-                  trace=list(data.get("trace", [])), returncode=proc.returncode)
+                  trace=list(data.get("trace", [])), returncode=proc.returncode,
+                  diverged_at=next((s["diverged_at"] for s in data.get("strategies", [])
+                                    if s.get("diverged_at") is not None), None))
     if failed:
         out.failure = Failure(
             checker=failed["checker"], message=failed["message"], page=failed["page"],
@@ -116,11 +136,11 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
 
 def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
         check: str = "default", cpus: int = 2, up: bool = False,
-        trace: bool = False) -> Outcome:
+        trace: bool = False, instance: int = 0) -> Outcome:
     """One sandboxed model run; several strategies run in order in it."""
     strategies = [strategies] if isinstance(strategies, str) else list(strategies)
     args = [str(binary), "--json", "--variant", variant, "--scenario", scenario,
-            "--check", check, "--cpus", str(cpus)]
+            "--check", check, "--cpus", str(cpus), "--instance", str(instance)]
     for one in strategies:
         args += ["--strategy", one]
     if up:
@@ -129,4 +149,4 @@ def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
         args.append("--trace")
     proc = run_untrusted(args, inputs=[binary], timeout=RUN_TIMEOUT,
                          raise_on_timeout=False, keep=8 << 20)
-    return parse(proc, variant, scenario, strategies)
+    return parse(proc, variant, scenario, strategies, instance)

@@ -21,8 +21,21 @@ LABS = ["03-do-wp-page", "01-race-0207"]
 L3 = "03-do-wp-page"
 SOLUTION = strip_markers((ROOT / "labs" / L3 / "solution.c").read_text())
 SKELETON = make_skeleton((ROOT / "labs" / L3 / "solution.c").read_text(), L3)
-ANSWERS3 = (ROOT / "labs" / L3 / "answers.txt").read_text()
-ANSWERS1 = (ROOT / "labs" / "01-race-0207" / "answers.txt").read_text()
+L1 = "01-race-0207"
+
+
+def answers(student: str, lab_id: str, only: list[str] | None = None) -> str:
+    """The model's own answers to the student's instances of a lab's questions
+    (each student has their own: runner/model/questions.py)."""
+    from runner import labs
+    from runner.model import questions
+    lab = labs.load(lab_id)
+    lines = []
+    for q in lab.questions:
+        if only is None or q.id in only:
+            n = questions.instance_for(student, lab, q)
+            lines.append(f"{q.id}: {questions.solve(lab, q, n)}")
+    return "\n".join(lines) + "\n"
 ESCAPE = "lrulab-escaped-file.txt"      # must never appear outside the staging
 
 
@@ -70,14 +83,17 @@ def _zip(path: Path, files: dict[str, bytes | int]) -> None:
 
 def honest(root: Path) -> dict[str, dict]:
     """Full marks, partial, zero, and a .tgz as ./lab start leaves work/."""
-    _tree(root / "honest-full", {f"{L3}/lab.c": SOLUTION, f"{L3}/answers.txt": ANSWERS3,
-                                 "01-race-0207/answers.txt": ANSWERS1})
+    _tree(root / "honest-full", {f"{L3}/lab.c": SOLUTION,
+                                 f"{L3}/answers.txt": answers("honest-full", L3),
+                                 f"{L1}/answers.txt": answers("honest-full", L1)})
     _tree(root / "honest-partial", {
         f"{L3}/lab.c": (ROOT / "labs" / L3 / "bad" / "plain-release.c").read_text(),
-        f"{L3}/answers.txt": ANSWERS3, "01-race-0207/answers.txt": "q1: 0*11 1\n"})
+        f"{L3}/answers.txt": answers("honest-partial", L3),
+        f"{L1}/answers.txt": answers("honest-partial", L1, ["q1"])})
     _tree(root / "honest-zero", {f"{L3}/lab.c": SKELETON})
     _tar(root / "honest-tgz.tgz", {f"honest-tgz/work/{L3}/lab.c": SOLUTION.encode(),
-                                   f"honest-tgz/work/{L3}/answers.txt": ANSWERS3.encode()})
+                                   f"honest-tgz/work/{L3}/answers.txt":
+                                   answers("honest-tgz", L3).encode()})
     return {
         "honest-full": {"total": 200, "labs": {L3: {"score": 100, "verdict": "graded"},
                                                "01-race-0207": {"score": 100}}},
@@ -102,7 +118,8 @@ def generated(root: Path, escape_dir: Path) -> dict[str, dict]:
 
     rel = os.path.relpath(escape_dir / ESCAPE, root / "x" / "y")
     _tar(root / "tar-dotdot.tar.gz", {f"{L3}/lab.c": SOLUTION.encode(),
-                                      f"{L3}/answers.txt": ANSWERS3.encode(),
+                                      f"{L3}/answers.txt":
+                                      answers("tar-dotdot", L3).encode(),
                                       rel: b"escaped\n", f"../../{ESCAPE}": b"escaped\n"})
     exp["tar-dotdot"] = {"total": 100, "notes": ["path leaves the submission"]}
 
@@ -144,6 +161,15 @@ def generated(root: Path, escape_dir: Path) -> dict[str, dict]:
                                  "q1: " + "0 " * (5 << 20) + "\n"})
     exp["answer-10mb"] = {"total": 0, "labs": {"01-race-0207": {"score": 0}},
                           "notes": ["answers.txt: 10485765 bytes; answers are short lines"]}
+    _tree(root / "answer-bad-syntax", {f"{L1}/answers.txt": "Q1: 0*x 1 ((\n" +
+                                       answers("answer-bad-syntax", L1, ["q2", "q3", "q4"])})
+    exp["answer-bad-syntax"] = {"total": 70, "labs": {L1: {
+        "score": 70, "verdict": "graded", "output": "no answer for q1"}}}
+    _tree(root / "missing-lab-folder", {f"{L1}/answers.txt":
+                                        answers("missing-lab-folder", L1, ["q1"])})
+    exp["missing-lab-folder"] = {"total": 30, "labs": {
+        L3: {"score": 0, "verdict": "not submitted"}, L1: {"score": 30, "verdict": "graded"}},
+        "notes": ["no 03-do-wp-page/ in the submission"]}
     (root / "README.txt").write_text("not a submission\n")
     return exp
 

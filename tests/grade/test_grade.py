@@ -145,7 +145,7 @@ class Resume(unittest.TestCase):
             for i in range(8):
                 hostile._tree(subs / f"s{i}", {
                     f"{hostile.L3}/lab.c": hostile.SOLUTION if i % 2 else hostile.SKELETON,
-                    f"{hostile.L3}/answers.txt": hostile.ANSWERS3})
+                    f"{hostile.L3}/answers.txt": hostile.answers("ada", hostile.L3)})
             proc = subprocess.Popen([str(ROOT / "lab"), "grade", str(subs), "--out", str(out),
                                      "--labs", hostile.L3, "-j", "1"], start_new_session=True,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -35,7 +35,7 @@ class Gradescope(unittest.TestCase):
                 shutil.copy(ROOT / "build" / f, build / f)
             (base / "submission").mkdir()
             (base / "submission" / "lab.c").write_text(hostile.SOLUTION)
-            (base / "submission" / "answers.txt").write_text(hostile.ANSWERS3)
+            (base / "submission" / "answers.txt").write_text(hostile.answers("Ada", hostile.L3))
             (base / "submission_metadata.json").write_text('{"users": [{"name": "Ada"}]}')
             run = subprocess.run(["sh", "run_autograder"], cwd=base / "source",
                                  capture_output=True, text=True, timeout=300,

@@ -60,6 +60,21 @@ class StudentFlow(unittest.TestCase):
         self.assertIn("minimized schedule:", out.stdout)
         self.assertIn("hint:", out.stdout)
 
+    def test_feedback_fits_100_columns_and_cuts_nothing_silently(self) -> None:
+        for lab_id, bad in (("04-swap-cache", "unlocked-del.c"), ("02-leave-on-lru", "flawed-0207.c"),
+                            ("03-do-wp-page", "release-then-del.c")):
+            with self.subTest(bad=bad):
+                out = lab("test", lab_id, "--file", str(ROOT / "labs" / lab_id / "bad" / bad),
+                          work=self.work)
+                wide = [l for l in out.stdout.splitlines() if len(l) > 100]
+                self.assertEqual(wide, [])
+                for part in ("FAILURE [", "minimized schedule", "hint:", "Score: "):
+                    self.assertIn(part, out.stdout)
+                if "earlier steps" in out.stdout:
+                    saved = list((Path(self.work) / lab_id / "feedback").glob("trace-*.txt"))
+                    self.assertTrue(saved)
+                    self.assertIn("the whole trace:", out.stdout)
+
     def test_start_refuses_to_overwrite(self) -> None:
         self.assertEqual(lab("start", "02-leave-on-lru", work=self.work).returncode, 0)
         mine = Path(self.work) / "02-leave-on-lru" / "lab.c"
@@ -151,7 +166,7 @@ class StaticCheck(unittest.TestCase):
         from runner.model import stage as model_stage
         test = labs.load("03-do-wp-page").tests[0]
         forged = {"schema": "lrulab.lrusim.result", "version": 1, "variant": "student",
-                  "scenario": test.scenario, "failure": None, "counters": {},
+                  "scenario": test.scenario, "instance": 0, "failure": None, "counters": {},
                   "strategies": [{"strategy": "dfs:0"}]}
         import json
         with tempfile.TemporaryDirectory() as tmp:

@@ -40,6 +40,26 @@ struct scenario {
 extern const struct scenario scenarios[];	/* ends with a NULL name */
 const struct scenario *find_scenario(const char *name);
 
+/*
+ * An instance of a scenario: the same situation with another starting
+ * state, so that each student's questions have answers of their own.
+ * Instance 0 is the scenario as written; the others add @pad mapped pages
+ * at the tail of the inactive list (kswapd scans them first), have the
+ * first and second tasks fault in @lead[0] and @lead[1] pages of their own
+ * before they start, and swap the two cpus' roles.  The fields follow from
+ * the number alone.
+ */
+#define NR_INSTANCES	2048
+struct scenario_instance {
+	int number;
+	int pad, lead[2];
+	bool swap_cpus;
+};
+extern struct scenario_instance instance;
+void set_instance(int number);
+/* What sim_run does first: the instance's starting state, then @sc's. */
+void scenario_start(const struct scenario *sc);
+
 /* One step of a recorded run: what was chosen and what else was possible. */
 struct step_record {
 	struct choice chosen;
@@ -55,6 +75,12 @@ struct run_result {
 	int nr_steps;
 	int preemptions;
 	struct step_record *steps;	/* nr_steps entries, owned by the run */
+	/*
+	 * replay: the step at which the schedule asked for something the
+	 * machine could not do (a cpu with nothing to run, an irq it could
+	 * not take), or that it ended with steps left asked for; -1 if none
+	 */
+	int diverged_at;
 };
 
 /* Run @sc once to quiescence (or failure) under @ch. */

@@ -9,9 +9,9 @@
 
 #include "lrulab/kernel.h"
 
-#define NR_PAGES	16
+#define NR_PAGES	40
 #define NR_SWAP		16
-#define NR_PTES		4
+#define NR_PTES		24
 #define NR_MMS		4
 #define MAX_KIOBUF	4
 
@@ -106,6 +106,7 @@ struct mm_counters {
 	int reclaimed_swap_cache;	/* clean swap cache pages reclaimed */
 	int lru_del_in_irq;		/* lru_cache_del from interrupt context */
 	int cow_copies;
+	int scanned;			/* pages shrink_cache looked at */
 };
 extern struct mm_counters mm_counters;
 

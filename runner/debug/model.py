@@ -166,15 +166,10 @@ def failing_schedule(binary: Path, test: Test) -> tuple[str, list[dict]] | None:
         replay = lrusim.run(binary, "student", test.scenario, "replay:", test.check,
                             test.cpus, test.up, trace=True)
         bad = [k for k, c in test.counters.items()
-               if k not in replay.counters or not _holds(replay.counters[k], c)]
+               if k not in replay.counters or not lrusim.counter_holds(replay.counters[k], c)]
         if bad:
             return "", replay.trace
     return None
-
-
-def _holds(value: int, cond: str) -> bool:
-    from runner.model.stage import counter_holds
-    return counter_holds(value, cond)
 
 
 def given_schedule(binary: Path, test: Test, schedule: str,

@@ -5,6 +5,7 @@
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
   ./lab test ID --only NAME | --list-tests   one test or question, in full
   ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
+  ./lab submit [ID...]               check your hand-in, then write the archive to hand in
   ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
@@ -154,6 +155,13 @@ def cmd_debug(args: argparse.Namespace) -> int:
                            args.step, args.schedule, args.batch, args.ex or [])
 
 
+def cmd_submit(args: argparse.Namespace) -> int:
+    """The pre-flight before handing in, then the archive the grader takes."""
+    from runner import submit
+    return submit.run(args.ids, Path(args.out) if args.out else None,
+                      student_id(args.student), git=not args.no_git)
+
+
 # the historical variants that are a lab.c in the kernel (fix-0212: no lab.c)
 KERNEL_VARIANTS = {
     "fix-0212": None,
@@ -267,6 +275,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--ex", action="append", metavar="CMD",
                    help="a gdb command to run at the stop (repeatable)")
     p.set_defaults(fn=cmd_debug)
+    p = sub.add_parser("submit", help="check your hand-in as the grader will, then "
+                       "write the archive")
+    p.add_argument("ids", nargs="*", metavar="ID", help="labs (default: every work/ID/)")
+    p.add_argument("--out", help="the archive (default: build/submit/STUDENT.zip)")
+    p.add_argument("--student", help="your id (default: what ./lab start --student saved)")
+    p.add_argument("--no-git", action="store_true",
+                   help="skip the check that your files are committed")
+    p.set_defaults(fn=cmd_submit)
     sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
                    ).set_defaults(fn=cmd_build_labs)
     sub.add_parser("tables", help="instructor: rewrite the handouts' grading tables "

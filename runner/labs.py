@@ -16,6 +16,10 @@ class LabError(Exception):
     """Bad input: the message is one line naming the file and the fix."""
 
 
+# Gradescope's visibility of a test: who sees its result and output, when
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
 @dataclass
 class Test:
     name: str
@@ -30,6 +34,7 @@ class Test:
     # hints by failure: "CHECKER@HOOK", "CHECKER", "@HOOK" or "counters"
     hints: dict[str, str] = field(default_factory=dict)
     what: str = ""       # what it checks, for the handout's table
+    visibility: str = "visible"   # one of VISIBILITIES
 
 
 @dataclass
@@ -45,6 +50,7 @@ class Question:
     compute: dict[str, str] = field(default_factory=dict)   # number
     cpus: int = 2
     up: bool = False
+    visibility: str = "visible"   # one of VISIBILITIES
 
 
 @dataclass
@@ -82,6 +88,14 @@ def _need(obj: dict, key: str, kind: type, where: str):
     return obj[key]
 
 
+def _visibility(obj: dict, where: str) -> str:
+    v = obj.get("visibility", "visible")
+    if v not in VISIBILITIES:
+        raise LabError(f"{where}: visibility {v!r}: use one of {', '.join(VISIBILITIES)} "
+                       "(Gradescope's values)")
+    return v
+
+
 def load(lab_id: str) -> Lab:
     path = LABS_DIR / lab_id / "lab.json"
     if not path.is_file():
@@ -106,7 +120,8 @@ def load(lab_id: str) -> Lab:
             strategies=_need(t, "strategies", list, tw), check=t.get("check", "all"),
             cpus=t.get("cpus", 2), up=t.get("up", False),
             counters=t.get("counters", {}), hint=t.get("hint", ""),
-            hints=t.get("hints", {}), what=t.get("what", "")))
+            hints=t.get("hints", {}), what=t.get("what", ""),
+            visibility=_visibility(t, tw)))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"
@@ -118,7 +133,8 @@ def load(lab_id: str) -> Lab:
             kind=kind, text=_need(q, "text", str, qw),
             variant=_need(q, "variant", str, qw), scenario=_need(q, "scenario", str, qw),
             check=q.get("check", ""), counters=q.get("counters", {}),
-            compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False)))
+            compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False),
+            visibility=_visibility(q, qw)))
     return Lab(id=lab_id, title=_need(data, "title", str, where), hooks=hooks,
                tests=tests, questions=questions, dir=path.parent)
 

@@ -9,6 +9,7 @@
   ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
+                [--published]
                                      instructor: grade a class (docs/grading.md)
 
 Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
@@ -236,7 +237,8 @@ def cmd_grade(args: argparse.Namespace) -> int:
         raise LabError("-j: at least 1")
     ids = [i.strip() for i in args.labs.split(",") if i.strip()] if args.labs else None
     return Batch(Path(args.submissions), Path(args.out), ids, args.jobs, args.force,
-                 args.timeout, stage=args.stage).run()
+                 args.timeout, stage=args.stage,
+                 shown=("after_published",) if args.published else ()).run()
 
 
 def main(argv: list[str]) -> int:
@@ -311,6 +313,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions")
     p.add_argument("--timeout", type=float, default=60,
                    help="seconds per model run before it is killed (default 60)")
+    p.add_argument("--published", action="store_true", help="students' pages show the "
+                   "after_published tests too")
     p.set_defaults(fn=cmd_grade)
     args = parser.parse_args(argv)
     try:

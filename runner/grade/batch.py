@@ -122,6 +122,12 @@ def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
     report.results += kernel_stage.grade_kernel(lab, lab_c, f"{lab.id}/lab.c")
 
 
+def visibility_of(lab: Lab) -> dict[str, str]:
+    """Each result name of the lab -> its visibility in lab.json (others: visible)."""
+    return {**{t.name: t.visibility for t in lab.tests},
+            **{f"{q.id} ({q.kind})": q.visibility for q in lab.questions}}
+
+
 def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
     """One student's record (plain data, as results.json keeps it)."""
     start = time.monotonic()
@@ -147,11 +153,13 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
             f"rejected: {report.error}"
         notes = [r.output.strip() for r in report.results if r.kind == "note"]
         record["notes"] += [f"{lab.id}: {n}" for n in notes]
+        seen = visibility_of(lab)
         record["labs"].append({
             "id": lab.id, "score": report.score, "max_score": report.max_score,
             "verdict": verdict,
             "tests": [{"name": r.name, "score": r.score, "max_score": r.max_score,
-                       "output": r.output, "kind": r.kind}
+                       "output": r.output, "kind": r.kind,
+                       "visibility": seen.get(r.name, "visible")}
                       for r in report.results if r.kind != "note"]})
     record["score"] = sum(l["score"] for l in record["labs"])
     record["max_score"] = sum(l["max_score"] for l in record["labs"])
@@ -219,7 +227,7 @@ class Progress:
 class Batch:
     def __init__(self, root: Path, out: Path, lab_ids: list[str] | None, jobs: int,
                  force: bool, timeout: float, stream=sys.stderr,
-                 stage: str = "model") -> None:
+                 stage: str = "model", shown: tuple[str, ...] = ()) -> None:
         self.stage = stage
         self.root, self.out = root.resolve(), out.resolve()
         if self.out == self.root or self.root in self.out.parents:
@@ -234,16 +242,25 @@ class Batch:
         self.labs = [labs_mod.load(i) for i in ids]
         self.jobs, self.force, self.timeout, self.stream = max(1, jobs), force, timeout, stream
         self.grader = fingerprint(self.labs, self.stage)
+        self.shown = outputs.STUDENT_SEES + tuple(shown)
         self.records: dict[str, dict] = {}
 
     def _save(self, record: dict, results: dict | None = None) -> None:
         d = self.out / "students" / record["key"]
         results = results or outputs.results_json(record)
         outputs.atomic_write(d / "results.json", json.dumps(results, indent=1) + "\n")
-        outputs.atomic_write(d / "report.html", outputs.student_html(
-            outputs.record_of(results) or record, results))
+        self._pages(record, results)
         self.records[record["key"]] = outputs.record_of(results) or record
         self._write_class()
+
+    def _pages(self, record: dict, results: dict) -> None:
+        """The student's page (only the visibilities they may see) and the
+        instructor's (everything), rewritten on every run."""
+        d = self.out / "students" / record["key"]
+        rec = outputs.record_of(results) or record
+        outputs.atomic_write(d / "report.html", outputs.student_html(rec, results,
+                                                                     self.shown))
+        outputs.atomic_write(d / "instructor.html", outputs.student_html(rec, results))
 
     def _write_class(self) -> None:
         recs = list(self.records.values())
@@ -282,6 +299,7 @@ class Batch:
                         rec.get("grader") == self.grader:
                     shutil.rmtree(dest, ignore_errors=True)
                     self.records[sub.key] = rec
+                    self._pages(rec, old)
                     progress.student(rec, fresh=False)
                     continue
                 todo.append((sub, staged))

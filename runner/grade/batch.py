@@ -16,11 +16,13 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from runner import labs as labs_mod
 from runner import sandbox, static_check
-from runner.grade import outputs
+from runner.grade import deadline, outputs
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
 from runner.model import build as model_build
@@ -227,7 +229,8 @@ class Progress:
 class Batch:
     def __init__(self, root: Path, out: Path, lab_ids: list[str] | None, jobs: int,
                  force: bool, timeout: float, stream=sys.stderr,
-                 stage: str = "model", shown: tuple[str, ...] = ()) -> None:
+                 stage: str = "model", shown: tuple[str, ...] = (),
+                 policy: deadline.Policy | None = None) -> None:
         self.stage = stage
         self.root, self.out = root.resolve(), out.resolve()
         if self.out == self.root or self.root in self.out.parents:
@@ -241,8 +244,13 @@ class Batch:
         self.lab_ids = ids
         self.labs = [labs_mod.load(i) for i in ids]
         self.jobs, self.force, self.timeout, self.stream = max(1, jobs), force, timeout, stream
-        self.grader = fingerprint(self.labs, self.stage)
-        self.shown = outputs.STUDENT_SEES + tuple(shown)
+        self.policy = policy
+        self.grader = fingerprint(self.labs, self.stage + (f" {policy.key()}" if policy
+                                                          else ""))
+        due = policy is not None and datetime.now(timezone.utc) >= policy.deadline
+        self.shown = outputs.STUDENT_SEES + (("after_due_date",) if due else ()) + \
+            tuple(shown)
+        self.picks: dict[str, deadline.Pick | None] = {}
         self.records: dict[str, dict] = {}
 
     def _save(self, record: dict, results: dict | None = None) -> None:
@@ -292,7 +300,7 @@ class Batch:
             todo = []
             for sub in subs:
                 dest = cache / "stage" / sub.key
-                staged = stage(sub, dest, self.lab_ids, self.all_ids)
+                staged = self._stage(sub, dest, cache)
                 old = outputs.load_json(self.out / "students" / sub.key / "results.json")
                 rec = outputs.record_of(old) if old else None
                 if not self.force and rec and rec.get("hash") == staged.digest and \
@@ -317,6 +325,8 @@ class Batch:
                         record = fut.result()
                     except Exception as e:      # the grader's own failure: say so
                         record = self._crashed(sub, e)
+                    if self.policy:
+                        record = deadline.apply(record, self.picks.get(sub.key), self.policy)
                     self._save(record)
                     verdicts = "; ".join(f"{l['id']} {l['score']}/{l['max_score']} "
                                          f"{l['verdict']}" for l in record["labs"])
@@ -350,6 +360,17 @@ class Batch:
               f"{progress.done - progress.graded_now} up to date) in {_fmt(total)}; "
               f"{self.out / 'gradebook.csv'}, {self.out / 'report.html'}", file=self.stream)
         return 0
+
+    def _stage(self, sub: Submission, dest: Path, cache: Path) -> Staged:
+        """With --deadline, a git repository is staged from the commit it picks."""
+        if not (self.policy and deadline.is_repository(sub.path)):
+            return stage(sub, dest, self.lab_ids, self.all_ids)
+        chosen = deadline.pick(sub.path, self.policy)
+        self.picks[sub.key] = chosen
+        tree = deadline.export(sub.path, chosen.commit, cache / "git" / f"{sub.key}.tar")
+        staged = stage(replace(sub, path=tree), dest, self.lab_ids, self.all_ids)
+        staged.digest = deadline.digest(staged.digest, chosen)
+        return staged
 
     def _crashed(self, sub: Submission, e: Exception) -> dict:
         why = f"the grader failed on this submission ({type(e).__name__}: {e})"

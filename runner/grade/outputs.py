@@ -74,15 +74,27 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+LATE_COLUMNS = ["days_late", "penalty", "commit"]
+
+
 def gradebook_csv(records: list[dict], lab_ids: list[str]) -> str:
+    """One row per student; with a deadline (records with "late"), the total is
+    after the penalty and three columns say why."""
+    late = any("late" in r for r in records)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *lab_ids, "total", "status"])
+    w.writerow(["student", *lab_ids, "total", "status"] + (LATE_COLUMNS if late else []))
     for r in sorted(records, key=lambda r: r["key"]):
         scores = {lab["id"]: lab["score"] for lab in r["labs"]}
         status = f"not graded: {r['error']}" if r.get("error") else "graded"
-        w.writerow([_cell(r["student"]), *[scores.get(i, 0) for i in lab_ids],
-                    r["score"], _cell(status)])
+        row = [_cell(r["student"]), *[scores.get(i, 0) for i in lab_ids], r["score"],
+               _cell(status)]
+        if late:
+            info = r.get("late") or {}
+            days = info.get("days_late")
+            row += ["" if days is None else days, info.get("penalty", 0),
+                    (info.get("commit") or "")[:12]]
+        w.writerow(row)
     return buf.getvalue()
 
 

@@ -9,7 +9,7 @@
   ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
-                [--published]
+                [--deadline TIME [--late-days N] [--penalty P]] [--published]
                                      instructor: grade a class (docs/grading.md)
 
 Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
@@ -232,12 +232,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from runner.grade import deadline
     from runner.grade.batch import Batch
     if args.jobs < 1:
         raise LabError("-j: at least 1")
     ids = [i.strip() for i in args.labs.split(",") if i.strip()] if args.labs else None
+    policy = deadline.policy(args.deadline, args.late_days, args.penalty)
     return Batch(Path(args.submissions), Path(args.out), ids, args.jobs, args.force,
-                 args.timeout, stage=args.stage,
+                 args.timeout, stage=args.stage, policy=policy,
                  shown=("after_published",) if args.published else ()).run()
 
 
@@ -313,6 +315,12 @@ def main(argv: list[str]) -> int:
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions")
     p.add_argument("--timeout", type=float, default=60,
                    help="seconds per model run before it is killed (default 60)")
+    p.add_argument("--deadline", metavar="TIME", help="ISO time: a git repository is "
+                   "graded at its last commit by then (docs/grading.md)")
+    p.add_argument("--late-days", type=int, default=0, metavar="N",
+                   help="with --deadline: commits up to N days late are taken, as late")
+    p.add_argument("--penalty", default="0", metavar="P",
+                   help="per late day: 10%% of the score, or 5 (points); default 0")
     p.add_argument("--published", action="store_true", help="students' pages show the "
                    "after_published tests too")
     p.set_defaults(fn=cmd_grade)

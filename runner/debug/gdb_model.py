@@ -196,8 +196,9 @@ class StepCommand(gdb.Command):
             print(f"{who} run the reference code of {hook} (another lab's hook: "
                   "one step)")
             return
-        print(f"{who} do {_string(ev['what'])}{obj} in {_string(ev['where'])}"
-              + (f" (hook {hook})" if hook else " (model code)"))
+        where = _string(ev["where"])
+        print(f"{who} do {_string(ev['what'])}{obj} in {where}" +
+              ("" if where == hook else f" (called from {hook})" if hook else ""))
 
 
 class HookCommand(gdb.Command):

@@ -289,6 +289,9 @@ def script(session: Session, path: Path) -> Path:
         f"python gdb_model.configure({str(session.lab_c)!r}, {session.step}, "
         f"{session.lab.hooks!r})",
         "break lrusim_stop",
+        "commands",
+        "silent",
+        "end",
         "run",
         "lrulab-step",
         "lrulab-hook",
@@ -300,14 +303,14 @@ def script(session: Session, path: Path) -> Path:
 
 def banner(session: Session) -> list[str]:
     t = session.test
-    lines = [f"debug {session.lab.id}: test {t.name} ({t.scenario}, --check {t.check}), "
-             f"schedule {session.schedule or '(empty: the default order)'}",
+    lines = [f"debug {session.lab.id}: test {t.name} ({t.scenario}), schedule "
+             f"{session.schedule or '(empty: the default order)'}",
              f"stopping at step {session.step}: {feedback.describe(session.event)}",
-             f"the debug binary is native code built from {session.lab_c}, not the graded "
-             "build: for your own file only"]
+             "the debug build: your file compiled natively, not the graded build; "
+             "for your own file only"]
     lines += [f"note: {n}" for n in session.notes]
-    lines.append("gdb commands: lrulab-page [PAGE], lrulab-pages, lrulab-step, "
-                 "lrulab-hook; continue runs on to the end of the replay")
+    lines.append("commands: lrulab-page [PAGE], lrulab-pages, lrulab-step, lrulab-hook; "
+                 "continue: to the end")
     return lines
 
 

@@ -85,10 +85,14 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_list_tests(lab: labs.Lab) -> int:
     """./lab test ID --list-tests: what --only can pick."""
+    def seen(v: str) -> str:
+        return "" if v == "visible" else f" [{v}]"
     for t in lab.tests:
-        print(f"{t.name:<24} test      {t.points:>3} points  {t.scenario} ({t.check})")
+        print(f"{t.name:<24} test      {t.points:>3} points  {t.scenario} ({t.check})"
+              f"{seen(t.visibility)}")
     for q in lab.questions:
-        print(f"{q.id:<24} question  {q.points:>3} points  {q.kind}: {q.text}")
+        print(f"{q.id:<24} question  {q.points:>3} points  {q.kind}: {q.text}"
+              f"{seen(q.visibility)}")
     if lab.has_code:
         for f in ("up", "smp"):
             print(f"{'kernel-' + f:<24} kernel    the lab.c booted in Linux 2.4.17 "

@@ -62,6 +62,18 @@ class LabJson(unittest.TestCase):
                       "'secret': use one of hidden, after_due_date, after_published, visible",
                       str(e.exception))
 
+    def test_list_tests_shows_it(self) -> None:
+        def edit(d: dict) -> None:
+            d["tests"][0]["visibility"] = "hidden"
+        from contextlib import redirect_stdout
+        from runner.__main__ import main
+        buf = io.StringIO()
+        with mock.patch.object(labs, "LABS_DIR", self.copy_labs(edit)), redirect_stdout(buf):
+            self.assertEqual(main(["test", LAB02.name, "--list-tests"]), 0)
+        lines = buf.getvalue().splitlines()
+        self.assertTrue(lines[0].endswith(" [hidden]"), lines[0])
+        self.assertFalse(lines[1].endswith("]"), lines[1])
+
     def test_shipped_labs_are_valid(self) -> None:
         for lab in labs.all_labs():
             for item in [*lab.tests, *lab.questions]:

@@ -9,6 +9,7 @@ ID/answers.txt, which ./lab grade and Gradescope take, unpacked again by the
 grader's own code to prove it.  Exit 0 only when the archive would grade;
 else each problem on one line, naming the file and the fix, and exit 2.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -165,14 +166,15 @@ def git_check(paths: list[Path], v: Verdict) -> None:
     def git(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     for path in paths:
-        name = str(path.resolve().relative_to(root.resolve()))
-        if git("ls-files", "--error-unmatch", "--", name).returncode != 0:
-            if git("check-ignore", "-q", "--", name).returncode == 0:
+        full = str(path.resolve())
+        name = os.path.relpath(full)        # as the student types it, from here
+        if git("ls-files", "--error-unmatch", "--", full).returncode != 0:
+            if git("check-ignore", "-q", "--", full).returncode == 0:
                 v.problems.append(f"{name}: ignored by git (see .gitignore), so not in your "
                                   f"commits: git add -f {name} && git commit")
             else:
                 v.problems.append(f"{name}: not in git yet: git add {name} && git commit")
-        elif git("diff", "--quiet", "HEAD", "--", name).returncode != 0:
+        elif git("diff", "--quiet", "HEAD", "--", full).returncode != 0:
             v.problems.append(f"{name}: changes not committed: git commit {name} "
                               "(the grader takes your last commit)")
     ahead = subprocess.run(["git", "rev-list", "--count", "@{upstream}..HEAD"], cwd=root,

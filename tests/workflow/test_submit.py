@@ -37,7 +37,9 @@ class Base(unittest.TestCase):
         self.tmp.cleanup()
 
     def submit(self, *args: str) -> subprocess.CompletedProcess:
-        return lab("submit", "--out", str(self.out), *args, work=str(self.work))
+        # from the student's own folder, as they run it: fixes name paths from there
+        return lab("submit", "--out", str(self.out), *args, work=str(self.work),
+                   cwd=self.root)
 
     def refused(self, why: str, *args: str) -> None:
         self.out.write_bytes(b"an old archive")

@@ -277,7 +277,8 @@ def main(argv: list[str]) -> int:
                    "that fails)")
     p.add_argument("--step", type=int, help="the trace step to stop at (default: the "
                    "last step your code takes)")
-    p.add_argument("--schedule", help="replay this schedule instead of the failing one")
+    p.add_argument("--schedule", help="replay this schedule instead of a failing one, in "
+                   "--test NAME's scenario (default: the lab's first test)")
     p.add_argument("--batch", action="store_true", help="run gdb without a prompt: the "
                    "stop, then the --ex commands")
     p.add_argument("--ex", action="append", metavar="CMD",

@@ -79,6 +79,21 @@ class DebugSession(unittest.TestCase):
         self.assertRegex(out.stdout, r"\n2 pages in use of \d+\n")
         self.assertNotIn("static variables", out.stdout)
 
+    def test_a_wasteful_pass_replays_its_counted_run(self) -> None:
+        """No failure, but counters off: the run they were counted on is replayed
+        (the test's own replay: strategy here)."""
+        bad = LAB03 / "bad" / "active-only.c"
+        test = next(t for t in labs.load("03-do-wp-page").tests
+                    if t.name == "cow-frees-at-once")
+        self.assertTrue(test.strategies[0].startswith("replay:"))
+        out = self.debug("03-do-wp-page", "--file", str(bad), "--test", test.name,
+                         "--batch", "--ex", "lrulab-page old_page")
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(f"schedule {test.strategies[0][len('replay:'):]}\n", out.stdout)
+        # the process-context release left its page on the LRU at count 0
+        self.assertRegex(out.stdout, r"count 0, flags \S*lru\S*")
+        self.assertIn("(called from lab_do_wp_page_release_old)", out.stdout)
+
     def test_static_variables_are_named(self) -> None:
         """Natively a static is no yield point: the session says so, and that the
         native replay differs from the graded one."""

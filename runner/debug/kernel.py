@@ -18,6 +18,7 @@ code gcc generates; the next ordinary build recompiles that one file.
 import contextlib
 import os
 import re
+import signal
 import socket
 import subprocess
 from pathlib import Path
@@ -78,6 +79,16 @@ class KernelDebug:
                 os.environ.pop("MAKEFLAGS", None)
             else:
                 os.environ["MAKEFLAGS"] = old
+
+    @staticmethod
+    def end_qemu_on_hangup() -> None:
+        """A QEMU waiting for gdb has no timeout: if the terminal goes (SIGHUP) or
+        the boot is told to stop (SIGTERM), end as on Ctrl-C, so that qemu.boot
+        kills QEMU instead of leaving it waiting for ever."""
+        def stop(signo, frame):
+            raise KeyboardInterrupt
+        for signo in (signal.SIGHUP, signal.SIGTERM):
+            signal.signal(signo, stop)
 
     def qemu_args(self) -> list[str]:
         return ["-S", "-gdb", f"tcp:127.0.0.1:{self.port}"]

@@ -92,6 +92,7 @@ def cmd_boot(a: argparse.Namespace) -> int:
     initrd = guest.build()
     if gdb:
         gdb.write(tree)
+        gdb.end_qemu_on_hangup()
         print(gdb.instructions(), flush=True)
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
     timeout = a.timeout if a.timeout is not None else math.inf if gdb else 120

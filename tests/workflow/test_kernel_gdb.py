@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import unittest
+from pathlib import Path
 
 from runner.debug import kernel as debug_kernel
 from tests.kernel.support import tools_or_skip, tree_or_skip
@@ -46,9 +47,46 @@ class GdbSession(unittest.TestCase):
         self.boot = None
 
     def tearDown(self) -> None:
+        # SIGTERM: the boot ends as on Ctrl-C and kills its QEMU (its own
+        # session); SIGKILL would leave that QEMU waiting for gdb for ever
         if self.boot and self.boot.poll() is None:
-            os.killpg(self.boot.pid, signal.SIGKILL)
-            self.boot.wait()
+            self.boot.terminate()
+            try:
+                self.boot.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.boot.pid, signal.SIGKILL)
+                self.boot.wait()
+
+    def test_sigterm_ends_a_waiting_qemu(self) -> None:
+        """QEMU waits for gdb with no timeout: a boot told to stop must take it along."""
+        self.boot = subprocess.Popen(
+            [sys.executable, "-m", "runner.kernel", "boot", "--gdb", "--flavour", "up",
+             "--workload", "cow"], cwd=ROOT, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        out = self.wait_for_gdbinit()
+        port = re.search(r"127\.0\.0\.1:(\d+)", out).group(1)
+        self.assertTrue(self.qemu_on(port), "QEMU waits for gdb")
+        self.boot.terminate()
+        self.boot.communicate(timeout=30)
+        self.assertEqual(self.boot.returncode, 130)
+        for _ in range(50):
+            if not self.qemu_on(port):
+                break
+            time.sleep(0.1)
+        self.assertFalse(self.qemu_on(port), "QEMU was killed with the boot")
+
+    @staticmethod
+    def qemu_on(port: str) -> bool:
+        """Is a live QEMU listening for gdb on this port?"""
+        for d in Path("/proc").iterdir():
+            try:
+                args = (d / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if args and b"qemu-system" in args[0] and \
+                    f"tcp:127.0.0.1:{port}".encode() in args:
+                return True
+        return False
 
     def wait_for_gdbinit(self) -> str:
         """The boot's output up to the line naming the .gdbinit."""

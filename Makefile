@@ -41,7 +41,7 @@ all: deps model labs
 deps:
 	@$(PYTHON) -m runner.deps model book
 print-deb-packages:
-	@$(PYTHON) -m runner.deps --list model book kernel test
+	@$(PYTHON) -m runner.deps --list model book kernel test course
 
 model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o \
 	$(BUILD)/sandbox-launch $(BUILD)/lab/glue.o $(BUILD)/lab/lab-rt.o
@@ -112,7 +112,7 @@ labs: model
 
 test: all
 	@test -d tests || { echo "make test: this tree has no project tests (a student kit?); ./lab test ID grades your work" >&2; exit 2; }
-	@$(PYTHON) -m runner.deps kernel test
+	@$(PYTHON) -m runner.deps kernel test course
 	$(PYTHON) -m tests
 
 bench: model $(BUILD)/stress
@@ -137,3 +137,4 @@ clean:
 -include mk/book.mk
 -include mk/grade.mk
 -include mk/kernel.mk
+-include mk/debug.mk

@@ -3,9 +3,13 @@
   ./lab list                         the labs, in teaching order
   ./lab start ID [--force]           write the skeleton to work/ID/lab.c
   ./lab test ID [--file PATH] [--stage model]   grade your lab.c and answers
-  ./lab boot [--variant V|--file F] [--smp]   watch the kernel stage boot live
+  ./lab test ID --only NAME | --list-tests   one test or question, in full
+  ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
+  ./lab submit [ID...]               check your hand-in, then write the archive to hand in
+  ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
   ./lab check [--quiet]              instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
+                [--deadline TIME [--late-days N] [--penalty P]] [--published]
                                      instructor: grade a class (docs/grading.md)
 
 Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
@@ -13,6 +17,7 @@ Exit status: 0 full marks (or check passed), 1 some tests failed, 2 bad input.
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from runner import labs
@@ -78,11 +83,50 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_list_tests(lab: labs.Lab) -> int:
+    """./lab test ID --list-tests: what --only can pick."""
+    def seen(v: str) -> str:
+        return "" if v == "visible" else f" [{v}]"
+    for t in lab.tests:
+        print(f"{t.name:<24} test      {t.points:>3} points  {t.scenario} ({t.check})"
+              f"{seen(t.visibility)}")
+    for q in lab.questions:
+        print(f"{q.id:<24} question  {q.points:>3} points  {q.kind}: {q.text}"
+              f"{seen(q.visibility)}")
+    if lab.has_code:
+        for f in ("up", "smp"):
+            print(f"{'kernel-' + f:<24} kernel    the lab.c booted in Linux 2.4.17 "
+                  f"({f.upper()}, --stage kernel)")
+    return 0
+
+
+def only(lab: labs.Lab, name: str) -> labs.Lab:
+    """The lab with one test or question left (--only NAME)."""
+    tests = [t for t in lab.tests if t.name == name]
+    questions = [q for q in lab.questions if q.id == name]
+    if not tests and not questions:
+        raise LabError(f"--only {name}: {lab.id} has no test or question of that name; "
+                       f"./lab test {lab.id} --list-tests lists them")
+    # a question alone needs no lab.c: it is graded without the code
+    return replace(lab, tests=tests, questions=questions,
+                   hooks=lab.hooks if tests else [])
+
+
 def cmd_test(args: argparse.Namespace) -> int:
     from runner.kernel import stage as kernel_stage
     from runner.model.stage import grade_lab
     from runner.report import print_report
     lab = labs.load(args.id)
+    if args.list_tests:
+        return cmd_list_tests(lab)
+    kernel_only = args.only in ("kernel-up", "kernel-smp") and lab.has_code
+    if kernel_only:
+        args.stage = "kernel"
+    elif args.only:
+        if args.stage != "model":
+            raise LabError(f"--only {args.only}: a model test or question; "
+                           "kernel-up or kernel-smp for the kernel stage")
+        lab = only(lab, args.only)
     lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
     answers = Path(args.answers) if args.answers else labs.WORK / lab.id / "answers.txt"
     label = args.file or f"work/{lab.id}/lab.c"
@@ -106,11 +150,29 @@ def cmd_test(args: argparse.Namespace) -> int:
             print(f"SKIPPED: kernel stage: {kernel_stage.NO_TREE}")
         else:
             report.results += kernel_stage.grade_kernel(lab, lab_c, label)
+    if kernel_only:
+        report.results = [r for r in report.results if r.name == args.only]
     print_report(report, verbose=not args.quiet, save_to=labs.WORK / lab.id / "feedback")
     if report.error:
         print(f"lab: {report.error}", file=sys.stderr)
         return 2
     return 0 if report.score == report.max_score else 1
+
+
+def cmd_debug(args: argparse.Namespace) -> int:
+    """Replay a failing schedule under gdb, stopped in your hook."""
+    from runner.debug import model as debug_model
+    lab = labs.load(args.id)
+    lab_c = Path(args.file) if args.file else labs.WORK / lab.id / "lab.c"
+    return debug_model.run(lab, lab_c, args.file or f"work/{lab.id}/lab.c", args.test,
+                           args.step, args.schedule, args.batch, args.ex or [])
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """The pre-flight before handing in, then the archive the grader takes."""
+    from runner import submit
+    return submit.run(args.ids, Path(args.out) if args.out else None,
+                      student_id(args.student), git=not args.no_git)
 
 
 # the historical variants that are a lab.c in the kernel (fix-0212: no lab.c)
@@ -130,7 +192,8 @@ def cmd_boot(args: argparse.Namespace) -> int:
         raise LabError(f"--variant {args.variant}: the kernel has "
                        f"{', '.join(KERNEL_VARIANTS)}")
     lab_c = args.file or (KERNEL_VARIANTS.get(args.variant) if args.variant else None)
-    argv = ["boot", "--live"] + (["--smp"] if args.smp else [])
+    argv = ["boot", "--live"] + (["--smp"] if args.smp else []) + \
+        (["--gdb"] if args.gdb else [])
     if lab_c:
         argv += ["--lab", str(labs.ROOT / lab_c) if not args.file else lab_c]
     for w in args.workload or ["cow", "swap", "pin", "pressure"]:
@@ -181,12 +244,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from runner.grade import deadline
     from runner.grade.batch import Batch
     if args.jobs < 1:
         raise LabError("-j: at least 1")
     ids = [i.strip() for i in args.labs.split(",") if i.strip()] if args.labs else None
+    policy = deadline.policy(args.deadline, args.late_days, args.penalty)
     return Batch(Path(args.submissions), Path(args.out), ids, args.jobs, args.force,
-                 args.timeout, stage=args.stage).run()
+                 args.timeout, stage=args.stage, policy=policy,
+                 shown=("after_published",) if args.published else ()).run()
 
 
 def main(argv: list[str]) -> int:
@@ -209,7 +275,33 @@ def main(argv: list[str]) -> int:
                    help="with --stage all: boot the kernel even if the model stage failed")
     p.add_argument("--student", help="answer as this student (default: work/student)")
     p.add_argument("--quiet", action="store_true", help="one line per test")
+    p.add_argument("--only", metavar="NAME", help="one test or question (its full report)")
+    p.add_argument("--list-tests", action="store_true",
+                   help="the lab's tests and questions, for --only")
     p.set_defaults(fn=cmd_test)
+    p = sub.add_parser("debug", help="replay a failing schedule under gdb, stopped in "
+                       "your hook")
+    p.add_argument("id")
+    p.add_argument("--file", help="debug this file instead of work/ID/lab.c")
+    p.add_argument("--test", help="the test whose failure to replay (default: the first "
+                   "that fails)")
+    p.add_argument("--step", type=int, help="the trace step to stop at (default: the "
+                   "last step your code takes)")
+    p.add_argument("--schedule", help="replay this schedule instead of a failing one, in "
+                   "--test NAME's scenario (default: the lab's first test)")
+    p.add_argument("--batch", action="store_true", help="run gdb without a prompt: the "
+                   "stop, then the --ex commands")
+    p.add_argument("--ex", action="append", metavar="CMD",
+                   help="a gdb command to run at the stop (repeatable)")
+    p.set_defaults(fn=cmd_debug)
+    p = sub.add_parser("submit", help="check your hand-in as the grader will, then "
+                       "write the archive")
+    p.add_argument("ids", nargs="*", metavar="ID", help="labs (default: every work/ID/)")
+    p.add_argument("--out", help="the archive (default: build/submit/STUDENT.zip)")
+    p.add_argument("--student", help="your id (default: what ./lab start --student saved)")
+    p.add_argument("--no-git", action="store_true",
+                   help="skip the check that your files are committed")
+    p.set_defaults(fn=cmd_submit)
     sub.add_parser("build-labs", help="(make labs) check solutions, write skeletons"
                    ).set_defaults(fn=cmd_build_labs)
     sub.add_parser("tables", help="instructor: rewrite the handouts' grading tables "
@@ -221,6 +313,8 @@ def main(argv: list[str]) -> int:
     p.add_argument("--workload", action="append",
                    help="cow, swap, pin, pressure, race (repeatable)")
     p.add_argument("--delay", type=int, help="delay points of US microseconds (races)")
+    p.add_argument("--gdb", action="store_true", help="QEMU waits for gdb-multiarch; "
+                   "prints the command (docs/kernel.md)")
     p.set_defaults(fn=cmd_boot)
     p = sub.add_parser("check", help="instructor: every lab grades as it should")
     p.add_argument("--quiet", action="store_true")
@@ -236,6 +330,14 @@ def main(argv: list[str]) -> int:
     p.add_argument("--force", action="store_true", help="regrade unchanged submissions")
     p.add_argument("--timeout", type=float, default=60,
                    help="seconds per model run before it is killed (default 60)")
+    p.add_argument("--deadline", metavar="TIME", help="ISO time: a git repository is "
+                   "graded at its last commit by then (docs/grading.md)")
+    p.add_argument("--late-days", type=int, default=0, metavar="N",
+                   help="with --deadline: commits up to N days late are taken, as late")
+    p.add_argument("--penalty", default="0", metavar="P",
+                   help="per late day: 10%% of the score, or 5 (points); default 0")
+    p.add_argument("--published", action="store_true", help="students' pages show the "
+                   "after_published tests too")
     p.set_defaults(fn=cmd_grade)
     args = parser.parse_args(argv)
     try:

@@ -16,6 +16,10 @@ class LabError(Exception):
     """Bad input: the message is one line naming the file and the fix."""
 
 
+# Gradescope's visibility of a test: who sees its result and output, when
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+
+
 @dataclass
 class Test:
     name: str
@@ -31,6 +35,7 @@ class Test:
     hints: dict[str, str] = field(default_factory=dict)
     what: str = ""       # what it checks, for the handout's table
     memory: str = "sc"   # lrusim --memory: sc, tso or weak
+    visibility: str = "visible"   # one of VISIBILITIES
 
 
 @dataclass
@@ -47,6 +52,7 @@ class Question:
     cpus: int = 2
     up: bool = False
     memory: str = "sc"
+    visibility: str = "visible"   # one of VISIBILITIES
 
 
 @dataclass
@@ -89,6 +95,12 @@ def _memory(obj: dict, where: str) -> str:
     if memory not in ("sc", "tso", "weak"):
         raise LabError(f"{where}: memory must be \"sc\", \"tso\" or \"weak\"")
     return memory
+def _visibility(obj: dict, where: str) -> str:
+    v = obj.get("visibility", "visible")
+    if v not in VISIBILITIES:
+        raise LabError(f"{where}: visibility {v!r}: use one of {', '.join(VISIBILITIES)} "
+                       "(Gradescope's values)")
+    return v
 
 
 def load(lab_id: str) -> Lab:
@@ -116,7 +128,7 @@ def load(lab_id: str) -> Lab:
             cpus=t.get("cpus", 2), up=t.get("up", False),
             counters=t.get("counters", {}), hint=t.get("hint", ""),
             hints=t.get("hints", {}), what=t.get("what", ""),
-            memory=_memory(t, tw)))
+            memory=_memory(t, tw), visibility=_visibility(t, tw)))
     questions = []
     for q in data.get("questions", []):
         qw = f"{where} question {q.get('id', '?')!r}"
@@ -129,7 +141,7 @@ def load(lab_id: str) -> Lab:
             variant=_need(q, "variant", str, qw), scenario=_need(q, "scenario", str, qw),
             check=q.get("check", ""), counters=q.get("counters", {}),
             compute=q.get("compute", {}), cpus=q.get("cpus", 2), up=q.get("up", False),
-            memory=_memory(q, qw)))
+            memory=_memory(q, qw), visibility=_visibility(q, qw)))
     return Lab(id=lab_id, title=_need(data, "title", str, where), hooks=hooks,
                tests=tests, questions=questions, dir=path.parent)
 

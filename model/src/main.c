@@ -3,12 +3,15 @@
  *
  *   lrusim --variant V --scenario S [--cpus N] [--up] [--check LIST]
  *          [--strategy dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]...
- *          [--dot FILE] [--counters] [--trace] [--json]
+ *          [--dot FILE] [--counters] [--trace] [--json] [--stop-at STEP]
  *   lrusim --list [--json]
  *
  * Exit 0: no failure found; 1: a failure was found; 2: bad arguments.
  * With --json, stdout is one JSON object (docs/lrusim-json.md), the only
- * thing the runner reads; without it, a report for people.
+ * thing the runner reads; without it, a report for people.  --stop-at STEP
+ * calls lrusim_stop() just before trace step STEP, where a debugger breaks
+ * (./lab debug); a failure is then reported as found, not minimized, so
+ * the debugger sees one run.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -389,6 +392,7 @@ int main(int argc, char **argv)
 		{ "instance", required_argument, NULL, 'I' },
 		{ "memory", required_argument, NULL, 'M' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "stop-at", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -402,6 +406,7 @@ int main(int argc, char **argv)
 	int nr_strategies = 0, i, c;
 	const char *variant_name = NULL, *scenario_name = NULL, *dot = NULL;
 	bool counters = false, trace = false, json = false, list = false;
+	bool stop_at = false;
 	const struct scenario *sc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -461,12 +466,19 @@ int main(int argc, char **argv)
 		case 'l':
 			list = true;
 			break;
+		case 'P':
+			sim_stop_step = atol(optarg);
+			if (sim_stop_step < 1)
+				usage_error("--stop-at", "a trace step, from 1");
+			stop_at = true;
+			break;
 		case 'h':
 			printf("usage: lrusim --variant V --scenario S [--cpus N] "
 			       "[--up] [--check LIST]\n              [--strategy "
 			       "dfs:BOUND|pct:SEED:RUNS:DEPTH|replay:SCHEDULE]... "
 			       "[--dot FILE] [--counters] [--trace] [--json]\n"
-			       "              [--instance N] [--memory sc|tso|weak]\n"
+			       "              [--instance N] [--memory sc|tso|weak] "
+			       "[--stop-at STEP]\n"
 			       "       lrusim --list [--json]\n");
 			return 0;
 		default:
@@ -509,8 +521,11 @@ int main(int argc, char **argv)
 		o.preemptions = o.found_run.preemptions;
 		o.found_run.steps = NULL;	/* reused by the replays below */
 		snprintf(o.sched_min, sizeof(o.sched_min), "%s", o.sched);
-		if (o.found_run.failure.spun) {
-			/* every replay would spin a second too: keep the run found */
+		if (o.found_run.failure.spun || stop_at) {
+			/*
+			 * every replay would spin a second too: keep the run
+			 * found; and a debugger (--stop-at) sees one run only
+			 */
 			o.min_run = o.found_run;
 		} else {
 			minimize_schedule(sc, &cfg, &o.found_run.failure, o.preemptions,

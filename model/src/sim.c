@@ -30,6 +30,7 @@
 #endif
 
 struct sim sim;
+long sim_stop_step;
 void (*sim_switch_in)(struct sim_ctx *c);
 void (*sim_switch_out)(struct sim_ctx *c);
 
@@ -165,6 +166,21 @@ int sim_raise_irq(int cpu, enum ctx_kind kind, const char *name,
 	return c->id;
 }
 
+/* A breakpoint for debuggers: it does nothing, and is never inlined away. */
+__attribute__((noinline)) void lrusim_stop(long step)
+{
+	__asm__ volatile("" : : "r"(step) : "memory");
+}
+
+/* Resumed for trace step sim_stop_step: stop there (lrusim --stop-at). */
+static void stop_if_asked(const struct sim_ctx *c)
+{
+	if (sim_stop_step && c->last_trace + 1 == sim_stop_step) {
+		sim_stop_step = 0;
+		lrusim_stop(c->last_trace + 1);
+	}
+}
+
 static void switch_to_scheduler(struct sim_ctx *c, bool dying)
 {
 #ifdef __SANITIZE_ADDRESS__
@@ -189,6 +205,7 @@ static void ctx_trampoline(void)
 	__sanitizer_finish_switch_fiber(NULL, &main_stack_bottom,
 					&main_stack_size);
 #endif
+	stop_if_asked(c);
 	c->fn(c->arg);
 	c->state = CTX_DONE;
 	switch_to_scheduler(c, true);
@@ -264,6 +281,7 @@ void sim_yield(const char *what, const char *where, const struct page *page,
 	c->next.before = c->next.after = 0;
 	c->next.stale = 0;
 	switch_to_scheduler(c, false);
+	stop_if_asked(c);
 }
 
 int sim_choose_value(int n)

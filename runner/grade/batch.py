@@ -17,11 +17,13 @@ import signal
 import sys
 import tempfile
 import time
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from runner import labs as labs_mod
 from runner import sandbox, static_check
-from runner.grade import outputs
+from runner.grade import deadline, outputs
 from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
 from runner.labs import Lab, LabError
 from runner.lifetime import die_with_parent
@@ -125,6 +127,12 @@ def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:
     report.results += kernel_stage.grade_kernel(lab, lab_c, f"{lab.id}/lab.c")
 
 
+def visibility_of(lab: Lab) -> dict[str, str]:
+    """Each result name of the lab -> its visibility in lab.json (others: visible)."""
+    return {**{t.name: t.visibility for t in lab.tests},
+            **{f"{q.id} ({q.kind})": q.visibility for q in lab.questions}}
+
+
 def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
     """One student's record (plain data, as results.json keeps it)."""
     start = time.monotonic()
@@ -150,11 +158,13 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
             f"rejected: {report.error}"
         notes = [r.output.strip() for r in report.results if r.kind == "note"]
         record["notes"] += [f"{lab.id}: {n}" for n in notes]
+        seen = visibility_of(lab)
         record["labs"].append({
             "id": lab.id, "score": report.score, "max_score": report.max_score,
             "verdict": verdict,
             "tests": [{"name": r.name, "score": r.score, "max_score": r.max_score,
-                       "output": r.output, "kind": r.kind}
+                       "output": r.output, "kind": r.kind,
+                       "visibility": seen.get(r.name, "visible")}
                       for r in report.results if r.kind != "note"]})
     record["score"] = sum(l["score"] for l in record["labs"])
     record["max_score"] = sum(l["max_score"] for l in record["labs"])
@@ -222,7 +232,8 @@ class Progress:
 class Batch:
     def __init__(self, root: Path, out: Path, lab_ids: list[str] | None, jobs: int,
                  force: bool, timeout: float, stream=sys.stderr,
-                 stage: str = "model") -> None:
+                 stage: str = "model", shown: tuple[str, ...] = (),
+                 policy: deadline.Policy | None = None) -> None:
         self.stage = stage
         self.root, self.out = root.resolve(), out.resolve()
         if self.out == self.root or self.root in self.out.parents:
@@ -236,17 +247,31 @@ class Batch:
         self.lab_ids = ids
         self.labs = [labs_mod.load(i) for i in ids]
         self.jobs, self.force, self.timeout, self.stream = max(1, jobs), force, timeout, stream
-        self.grader = fingerprint(self.labs, self.stage)
+        self.policy = policy
+        self.grader = fingerprint(self.labs, self.stage + (f" {policy.key()}" if policy
+                                                          else ""))
+        due = policy is not None and datetime.now(timezone.utc) >= policy.deadline
+        self.shown = outputs.STUDENT_SEES + (("after_due_date",) if due else ()) + \
+            tuple(shown)
+        self.picks: dict[str, deadline.Pick | None] = {}
         self.records: dict[str, dict] = {}
 
     def _save(self, record: dict, results: dict | None = None) -> None:
         d = self.out / "students" / record["key"]
         results = results or outputs.results_json(record)
         outputs.atomic_write(d / "results.json", json.dumps(results, indent=1) + "\n")
-        outputs.atomic_write(d / "report.html", outputs.student_html(
-            outputs.record_of(results) or record, results))
+        self._pages(record, results)
         self.records[record["key"]] = outputs.record_of(results) or record
         self._write_class()
+
+    def _pages(self, record: dict, results: dict) -> None:
+        """The student's page (only the visibilities they may see) and the
+        instructor's (everything), rewritten on every run."""
+        d = self.out / "students" / record["key"]
+        rec = outputs.record_of(results) or record
+        outputs.atomic_write(d / "report.html", outputs.student_html(rec, results,
+                                                                     self.shown))
+        outputs.atomic_write(d / "instructor.html", outputs.student_html(rec, results))
 
     def _write_class(self) -> None:
         recs = list(self.records.values())
@@ -289,13 +314,14 @@ class Batch:
             todo = []
             for sub in subs:
                 dest = cache / "stage" / sub.key
-                staged = stage(sub, dest, self.lab_ids, self.all_ids)
+                staged = self._stage(sub, dest, cache)
                 old = outputs.load_json(self.out / "students" / sub.key / "results.json")
                 rec = outputs.record_of(old) if old else None
                 if not self.force and rec and rec.get("hash") == staged.digest and \
                         rec.get("grader") == self.grader:
                     shutil.rmtree(dest, ignore_errors=True)
                     self.records[sub.key] = rec
+                    self._pages(rec, old)
                     progress.student(rec, fresh=False)
                     continue
                 todo.append((sub, staged))
@@ -313,6 +339,8 @@ class Batch:
                         record = fut.result()
                     except Exception as e:      # the grader's own failure: say so
                         record = self._crashed(sub, e)
+                    if self.policy:
+                        record = deadline.apply(record, self.picks.get(sub.key), self.policy)
                     self._save(record)
                     verdicts = "; ".join(f"{l['id']} {l['score']}/{l['max_score']} "
                                          f"{l['verdict']}" for l in record["labs"])
@@ -346,6 +374,17 @@ class Batch:
               f"{progress.done - progress.graded_now} up to date) in {_fmt(total)}; "
               f"{self.out / 'gradebook.csv'}, {self.out / 'report.html'}", file=self.stream)
         return 0
+
+    def _stage(self, sub: Submission, dest: Path, cache: Path) -> Staged:
+        """With --deadline, a git repository is staged from the commit it picks."""
+        if not (self.policy and deadline.is_repository(sub.path)):
+            return stage(sub, dest, self.lab_ids, self.all_ids)
+        chosen = deadline.pick(sub.path, self.policy)
+        self.picks[sub.key] = chosen
+        tree = deadline.export(sub.path, chosen.commit, cache / "git" / f"{sub.key}.tar")
+        staged = stage(replace(sub, path=tree), dest, self.lab_ids, self.all_ids)
+        staged.digest = deadline.digest(staged.digest, chosen)
+        return staged
 
     def _crashed(self, sub: Submission, e: Exception) -> dict:
         why = f"the grader failed on this submission ({type(e).__name__}: {e})"

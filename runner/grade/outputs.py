@@ -41,7 +41,7 @@ def results_json(record: dict) -> dict:
         for t in lab["tests"]:
             tests.append({"name": f"{lab['id']} / {t['name']}", "score": t["score"],
                           "max_score": t["max_score"], "output": t["output"],
-                          "visibility": "visible",
+                          "visibility": t.get("visibility", "visible"),
                           "status": "passed" if t["score"] == t["max_score"] else "failed"})
     summary = {k: v for k, v in record.items() if k != "labs"}
     summary["labs"] = [{k: v for k, v in lab.items() if k != "tests"}
@@ -74,15 +74,27 @@ def _cell(text: str) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
+LATE_COLUMNS = ["days_late", "penalty", "commit"]
+
+
 def gradebook_csv(records: list[dict], lab_ids: list[str]) -> str:
+    """One row per student; with a deadline (records with "late"), the total is
+    after the penalty and three columns say why."""
+    late = any("late" in r for r in records)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *lab_ids, "total", "status"])
+    w.writerow(["student", *lab_ids, "total", "status"] + (LATE_COLUMNS if late else []))
     for r in sorted(records, key=lambda r: r["key"]):
         scores = {lab["id"]: lab["score"] for lab in r["labs"]}
         status = f"not graded: {r['error']}" if r.get("error") else "graded"
-        w.writerow([_cell(r["student"]), *[scores.get(i, 0) for i in lab_ids],
-                    r["score"], _cell(status)])
+        row = [_cell(r["student"]), *[scores.get(i, 0) for i in lab_ids], r["score"],
+               _cell(status)]
+        if late:
+            info = r.get("late") or {}
+            days = info.get("days_late")
+            row += ["" if days is None else days, info.get("penalty", 0),
+                    (info.get("commit") or "")[:12]]
+        w.writerow(row)
     return buf.getvalue()
 
 
@@ -114,7 +126,7 @@ def report_html(records: list[dict], lab_ids: list[str], header: str) -> str:
             else ("<span class=bad>" + e("; ".join(
                 f"{l['id']}: {l['verdict']}" for l in r["labs"]
                 if l["verdict"] != "graded")) + "</span>")
-        href = f"students/{e(r['key'])}/report.html"
+        href = f"students/{e(r['key'])}/instructor.html"
         rows.append(f"<tr><td><a href='{href}'>{e(r['student'])}</a></td>{cells}"
                     f"<td class=n>{r['score']}</td><td>{status}</td></tr>")
     head = "".join(f"<th>{e(i)}</th>" for i in lab_ids)
@@ -125,18 +137,41 @@ def report_html(records: list[dict], lab_ids: list[str], header: str) -> str:
     return _page("lrulab grades", body)
 
 
-def student_html(record: dict, results: dict) -> str:
+# what a student's page shows of each visibility, unless told otherwise
+STUDENT_SEES = ("visible",)
+WITHHELD = {"hidden": "hidden", "after_due_date": "shown after the due date",
+            "after_published": "shown when the grades are published"}
+
+
+def student_html(record: dict, results: dict, shown: tuple[str, ...] | None = None) -> str:
+    """A student's page.  shown: the visibilities whose tests it shows (None: all,
+    the instructor's view); the others are counted, never shown."""
     e = html.escape
-    parts = [f"<p><a href='../../report.html'>all students</a></p>",
-             f"<h1>{e(record['student'])}: {record['score']}/{record['max_score']}</h1>",
-             f"<p>{e(record.get('sandbox', ''))}</p>"]
+    tests = results.get("tests", [])
+    kept = [t for t in tests if shown is None or t.get("visibility", "visible") in shown]
+    withheld = [t for t in tests if t not in kept]
+    if withheld:
+        got = sum(t["score"] for t in kept)
+        head = (f"{e(record['student'])}: {got}/{sum(t['max_score'] for t in kept)} "
+                f"in the tests shown here")
+    else:
+        head = f"{e(record['student'])}: {record['score']}/{record['max_score']}"
+    parts = [f"<p><a href='../../report.html'>all students</a></p>" if shown is None else "",
+             f"<h1>{head}</h1>", f"<p>{e(record.get('sandbox', ''))}</p>"]
+    if shown is None:
+        parts.append("<p>The instructor's view: every test, whatever its visibility.</p>")
     if record.get("error"):
         parts.append(f"<p class=bad>not graded: {e(record['error'])}</p>")
     parts += [f"<p>note: {e(n)}</p>" for n in record.get("notes", [])]
-    for t in results.get("tests", []):
+    for t in kept:
         cls = "ok" if t["score"] == t["max_score"] else "bad"
-        parts.append(f"<h3 class={cls}>{e(t['name'])}: {t['score']}/{t['max_score']}</h3>"
+        vis = t.get("visibility", "visible")
+        tag = f" <small>[{e(vis)}]</small>" if shown is None and vis != "visible" else ""
+        parts.append(f"<h3 class={cls}>{e(t['name'])}: {t['score']}/{t['max_score']}{tag}</h3>"
                      f"<pre>{e(t['output'])}</pre>")
+    for why in dict.fromkeys(WITHHELD[t.get("visibility")] for t in withheld):
+        n = sum(WITHHELD[t.get("visibility")] == why for t in withheld)
+        parts.append(f"<p>{n} more test{'s' * (n != 1)}: {e(why)}.</p>")
     return _page(record["student"], "".join(parts))
 
 

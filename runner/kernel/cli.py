@@ -16,9 +16,13 @@ Exit status: 0 success, 1 a boot or build found a problem, 2 bad input or no tre
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import sys
 from pathlib import Path
+
+from runner.debug.kernel import KernelDebug, KernelDebugError
 
 from . import bench, build, campaign, guest, labobj, patches, paths, qemu, source, stage
 
@@ -76,19 +80,28 @@ def cmd_boot(a: argparse.Namespace) -> int:
     out = paths.build_dir()
     bz = out / f"bzImage-{flavour}"
     tree = source.find(a.kernel_src)
+    gdb = None
+    if a.gdb:                   # runner/debug/kernel.py: QEMU waits for gdb-multiarch
+        gdb = KernelDebug(flavour, out)
     if tree is not None:
         # always bring the kernel up to date, so that it holds exactly --lab
         # (or no lab.c); incremental, about a second when nothing changed
-        build.build(tree, flavour, lab=Path(a.lab) if a.lab else None)
-    elif a.lab or not bz.is_file():
+        with gdb.build_flags() if gdb else contextlib.nullcontext():
+            build.build(tree, flavour, lab=Path(a.lab) if a.lab else None)
+    elif a.lab or a.gdb or not bz.is_file():
         raise source.SourceError(NO_TREE)
     initrd = guest.build()
+    if gdb:
+        gdb.write(tree)
+        gdb.end_qemu_on_hangup()
+        print(gdb.instructions(), flush=True)
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None
+    timeout = a.timeout if a.timeout is not None else math.inf if gdb else 120
     run_id, run_dir = paths.new_run_dir(f"boot-{flavour}")
     print(f"run {run_id}", flush=True)
     r = qemu.boot(bz, initrd, run_dir, flavour, smp=flavour == "smp",
                   workloads=tuple(a.workload + a.append), memory_mb=a.memory,
-                  timeout=a.timeout, live=live)
+                  timeout=timeout, live=live, extra=gdb.qemu_args() if gdb else None)
     for line in r.report:
         if not line.startswith("proc meminfo"):
             print(f"report: {line}")
@@ -158,8 +171,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--append", action="append", default=[],
                    help="extra kernel command-line word, e.g. lrulab_delay=2000 (repeatable)")
     s.add_argument("--memory", type=int, default=32, help="guest RAM in MB")
-    s.add_argument("--timeout", type=float, default=120)
+    s.add_argument("--timeout", type=float, default=None,
+                   help="seconds before QEMU is killed (default 120; none with --gdb)")
     s.add_argument("--live", action="store_true", help="show the console as it runs")
+    s.add_argument("--gdb", action="store_true",
+                   help="QEMU waits for gdb-multiarch (-S, a gdb stub); writes its .gdbinit")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_boot)
     s = sub.add_parser("stage", help="the kernel stage for one lab.c (JSON verdict)")
@@ -190,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return a.func(a)
     except (source.SourceError, build.BuildError, guest.GuestError, qemu.QemuError,
-            patches.PatchError) as e:
+            patches.PatchError, KernelDebugError) as e:
         print(f"kernel {a.cmd}: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -167,6 +167,16 @@ void sim_fail(enum checker checker, const struct page *page, int other_ctx,
 struct sim_ctx *sim_current(void);
 
 /*
+ * lrusim --stop-at STEP (./lab debug): the context about to take trace step
+ * STEP (1-based, as lrusim --json numbers them) calls lrusim_stop() on its
+ * own stack, inside the code that takes the step, before taking it; a
+ * debugger breaks there.  Only the first time: the minimizer's replays that
+ * follow do not stop again.  0: never.
+ */
+extern long sim_stop_step;
+void lrusim_stop(long step);
+
+/*
  * Called when a context starts and stops running: the lab module gives
  * each context its own WebAssembly stack (NULL without a lab module).
  */

@@ -83,12 +83,14 @@ def gradebook_csv(records: list[dict], lab_ids: list[str]) -> str:
     late = any("late" in r for r in records)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student", *lab_ids, "total", "status"] + (LATE_COLUMNS if late else []))
+    # key: the student's folder under students/, unique where names look alike
+    w.writerow(["student", "key", *lab_ids, "total", "status"] +
+               (LATE_COLUMNS if late else []))
     for r in sorted(records, key=lambda r: r["key"]):
         scores = {lab["id"]: lab["score"] for lab in r["labs"]}
         status = f"not graded: {r['error']}" if r.get("error") else "graded"
-        row = [_cell(r["student"]), *[scores.get(i, 0) for i in lab_ids], r["score"],
-               _cell(status)]
+        row = [_cell(r["student"]), _cell(r["key"]), *[scores.get(i, 0) for i in lab_ids],
+               r["score"], _cell(status)]
         if late:
             info = r.get("late") or {}
             days = info.get("days_late")

@@ -97,15 +97,17 @@ class HostileClass(unittest.TestCase):
     def test_gradebook(self) -> None:
         with open(self.out / "gradebook.csv", newline="") as f:
             rows = list(csv.reader(f))
-        self.assertEqual(rows[0], ["student", *hostile.LABS, "total", "status"])
+        self.assertEqual(rows[0], ["student", "key", *hostile.LABS, "total", "status"])
         self.assertEqual(len(rows) - 1, len(self.expected))
         totals = {}
         for row in rows[1:]:
             self.assertEqual(len(row), len(rows[0]))
-            self.assertEqual(int(row[-2]), sum(int(c) for c in row[1:-2]))
+            self.assertEqual(int(row[-2]), sum(int(c) for c in row[2:-2]))
             totals.setdefault(row[0], []).append(int(row[-2]))
         self.assertEqual(totals["honest-full"], [200])
         self.assertEqual(sorted(totals["dup"]), [0, 90])
+        dups = [row[1] for row in rows[1:] if row[0] == "dup"]
+        self.assertEqual(len(set(dups)), 2, "two students named dup, told apart by key")
 
     def test_report_html(self) -> None:
         page = (self.out / "report.html").read_text()

@@ -3,6 +3,8 @@
 Nothing here asserts: targets are printed next to what was measured.
 """
 import argparse
+import json
+import os
 import re
 import subprocess
 import sys
@@ -11,17 +13,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
-EXPLORED = re.compile(r"explored: (\d+) schedules, (\d+) steps, ([\d.]+) s")
 
 
-def explore(*args: str) -> tuple[int, int, float, str]:
-    """Run the optimized model; return (schedules, steps, seconds, output)."""
-    out = subprocess.run([str(BUILD / "lrusim"), *args], capture_output=True,
+def explore(*args: str) -> tuple[int, int, float, dict | None]:
+    """Run the optimized model; return (schedules, steps, seconds, failure)
+    of its JSON result (docs/lrusim-json.md), summed over its strategies."""
+    out = subprocess.run([str(BUILD / "lrusim"), "--json", *args], capture_output=True,
                          text=True, check=False).stdout
-    m = EXPLORED.search(out)
-    if not m:
-        sys.exit(f"bench: lrusim {' '.join(args)} printed no statistics:\n{out}")
-    return int(m[1]), int(m[2]), float(m[3]), out
+    try:
+        data = json.loads(out)
+    except ValueError:
+        sys.exit(f"bench: lrusim {' '.join(args)} printed no JSON result:\n{out[:2000]}")
+    runs = data["strategies"]
+    return (sum(r["schedules"] for r in runs), sum(r["steps"] for r in runs),
+            sum(r["seconds"] for r in runs), data["failure"])
 
 
 def stress(seconds: float) -> tuple[int, int]:
@@ -43,21 +48,24 @@ def main() -> int:
                         help="run the thread stress at least this many seconds")
     args = parser.parse_args()
 
+    load = os.getloadavg()
+    print(f"machine: {os.cpu_count()} cpus, load {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
+          "(1, 5, 15 min) at the start")
     print(f"| {'benchmark':<58} | {'measured':>26} | {'target':>10} |")
     print(f"|{'-' * 60}|{'-' * 28}|{'-' * 12}|")
     # 1. the 7 Feb double free, from scratch
     best = None
     for _ in range(5):
-        n, steps, secs, out = explore("--variant", "flawed-0207", "--scenario",
-                                      "put-vs-shrink", "--check", "double-free",
-                                      "--strategy", "dfs:2")
-        assert "FAILURE [double-free]" in out, out
+        n, steps, secs, failure = explore("--variant", "flawed-0207", "--scenario",
+                                          "put-vs-shrink", "--check", "double-free",
+                                          "--strategy", "dfs:2")
+        assert failure and failure["checker"] == "double-free", failure
         best = secs if best is None else min(best, secs)
         found_runs = n
     row("explorer finds the flawed-0207 double free (dfs:2)",
         f"{best * 1000:.3f} ms, {found_runs} schedules", "<= 100 ms")
     t0 = time.monotonic()
-    n, steps, secs, out = explore("--variant", "flawed-0207", "--scenario",
+    n, steps, secs, _ = explore("--variant", "flawed-0207", "--scenario",
                                   "put-vs-shrink", "--check", "double-free",
                                   "--strategy", "pct:1:100000:3")
     row("PCT finds the same double free (pct:1:100000:3)",
@@ -74,6 +82,38 @@ def main() -> int:
     row("exhaustive dfs:2, 3 fixed variants x 6 scenarios",
         f"{int(total_runs)} schedules, {total_secs:.2f} s")
     row("schedules explored per second", f"{total_runs / total_secs:,.0f}")
+    total_runs = total_secs = 0.0
+    for scenario in ["aio-munmap", "put-vs-shrink", "cow-reclaim"]:
+        n, steps, secs, _ = explore("--variant", "fix-0212", "--scenario", scenario,
+                                    "--strategy", "dfs:3")
+        total_runs += n
+        total_secs += secs
+    row("exhaustive dfs:3, fix-0212 x 3 scenarios",
+        f"{int(total_runs)} schedules, {total_secs:.2f} s")
+    # 2b. weak memory (docs/memory-model.md), beside sc as the baseline
+    n, steps, secs, failure = explore("--variant", "fix-0212", "--scenario",
+                                      "unlock-then-free", "--memory", "weak",
+                                      "--strategy", "dfs:4")
+    assert failure and failure["bound"] == 3, failure
+    row("weak finds Hugh's barrier BUG (fix-0212, dfs:4)",
+        f"{secs * 1000:.1f} ms, {n} schedules")
+    for memory in ("sc", "tso", "weak"):
+        n, steps, secs, failure = explore("--variant", "fix-0212-rmb", "--scenario",
+                                          "unlock-then-free", "--memory", memory,
+                                          "--strategy", "dfs:4")
+        assert failure is None, failure
+        row(f"fix-0212-rmb clean, unlock-then-free dfs:4, --memory {memory}",
+            f"{secs * 1000:.1f} ms, {n} schedules", "baseline" if memory == "sc" else "")
+    for memory in ("sc", "weak"):
+        total_runs = total_secs = 0.0
+        for scenario in ["aio-munmap", "cow-reclaim", "swapcache-munmap", "two-left"]:
+            n, steps, secs, _ = explore("--variant", "fix-0212", "--scenario", scenario,
+                                        "--memory", memory, "--strategy", "dfs:2")
+            total_runs += n
+            total_secs += secs
+        row(f"dfs:2, fix-0212 x 4 scenarios, --memory {memory}",
+            f"{int(total_runs)} schedules, {total_secs:.2f} s",
+            "baseline" if memory == "sc" else "")
     # 3. the same code on real threads for 100x the explorer's time
     budget = max(100 * best, args.stress_floor)
     iterations, hits = stress(budget)

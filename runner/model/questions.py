@@ -7,7 +7,9 @@ the course seed, the student's id, the lab and the question.  So one
 student's schedule or number is no answer for another's.  The model grades
 every answer: a schedule is replayed, a number is computed (never typed
 into a key); labs/ID/answers.txt only holds instance 0's answers, for the
-self-test.
+self-test, and no named student is ever given instance 0 (so neither that
+key, nor a schedule the book or the docs print for the scenario as written,
+answers anyone's graded question).
 """
 import hashlib
 import json
@@ -53,11 +55,11 @@ def nr_instances() -> int:
 
 
 def instance_for(student: str | None, lab: Lab, q: Question) -> int:
-    """The student's instance of this question; 0 without a student."""
+    """The student's instance of this question, from 1; 0 without a student."""
     if not student:
         return 0
     key = "\0".join((course_seed(), student, lab.id, q.id)).encode()
-    return int(hashlib.sha256(key).hexdigest()[:12], 16) % nr_instances()
+    return 1 + int(hashlib.sha256(key).hexdigest()[:12], 16) % (nr_instances() - 1)
 
 
 def read_answers(path: Path) -> dict[str, str]:

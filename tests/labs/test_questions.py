@@ -17,6 +17,7 @@ class Instances(unittest.TestCase):
             for q in lab.questions:
                 got = {questions.instance_for(f"student-{i:03d}", lab, q) for i in range(200)}
                 self.assertGreaterEqual(len(got), 170, (lab.id, q.id))
+                self.assertNotIn(0, got, "instance 0's answers are in the repository")
                 self.assertEqual(questions.instance_for(None, lab, q), 0)
 
     def test_the_course_seed_changes_them(self) -> None:

@@ -23,7 +23,8 @@ class BootTest(unittest.TestCase):
     def boot(self, flavour: str) -> qemu.BootResult:
         b = build.build(self.tree, flavour)
         initrd = guest.build()
-        return qemu.boot(b.bzimage, initrd, paths.build_dir() / "runs" / "test", flavour,
+        _, run_dir = paths.new_run_dir(f"test-boot-{flavour}")   # never an old run's logs
+        return qemu.boot(b.bzimage, initrd, run_dir, flavour,
                          smp=flavour == "smp", workloads=("cow",), timeout=BOOT_TIMEOUT)
 
     def check(self, r: qemu.BootResult, cpus: int) -> None:

@@ -95,7 +95,7 @@ class LabKernelStage(unittest.TestCase):
             cheat = Path(tmp) / "cheat.c"
             cheat.write_text(
                 '#include "lab.h"\n\nvoid lab_do_wp_page_release_old(struct page *old_page)\n'
-                '{\n#ifdef __KERNEL__\n\tif (page_count(old_page) == 1)\n'
+                '{\n#ifdef CONFIG_SMP\n\tif (page_count(old_page) == 1)\n'
                 '\t\tlru_cache_del(old_page);\n#endif\n\tpage_cache_release(old_page);\n}\n')
             out = lab("test", "03-do-wp-page", "--file", str(cheat), "--stage", "kernel",
                       tree=self.tree)

@@ -21,9 +21,9 @@ LIB_SRC   := $(filter-out model/src/main.c model/src/nolab.c,$(MODEL_SRC))
 # fix-0212 comes from the labs' solutions; a student kit ships them compiled
 ifneq ($(LAB_SOLUTIONS),)
 REF_FAST := $(patsubst labs/%/solution.c,$(BUILD)/model/fast/ref-%.o,$(LAB_SOLUTIONS) \
-	$(wildcard $(RMB_SOLUTION)))
+	$(wildcard $(RMB_SOLUTION))) $(BUILD)/model/fast/ref-flawed-0207.o
 REF_SAN  := $(patsubst labs/%/solution.c,$(BUILD)/model/san/ref-%.o,$(LAB_SOLUTIONS) \
-	$(wildcard $(RMB_SOLUTION)))
+	$(wildcard $(RMB_SOLUTION))) $(BUILD)/model/san/ref-flawed-0207.o
 else
 REF_FAST := $(wildcard model/ref/fast-ref.o)
 REF_SAN  := $(wildcard model/ref/san-ref.o)
@@ -78,6 +78,16 @@ $(BUILD)/model/fast/ref-05-barrier.o: $(RMB_SOLUTION) $(HEADERS)
 $(BUILD)/model/san/ref-05-barrier.o: $(RMB_SOLUTION) $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_SAN) $(RMB_RENAME) -c $< -o $@
+# flawed-0207's hooks are lab 02's bad variant of that name, renamed
+FLAWED_0207 := labs/02-leave-on-lru/bad/flawed-0207.c
+FLAWED_RENAME := -Dlab_free_pages_ok_lru=flawed_free_pages_ok_lru \
+	-Dlab_shrink_cache_zero_count=flawed_shrink_cache_zero_count
+$(BUILD)/model/fast/ref-flawed-0207.o: $(FLAWED_0207) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_FAST) $(FLAWED_RENAME) -c $< -o $@
+$(BUILD)/model/san/ref-flawed-0207.o: $(FLAWED_0207) $(HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_SAN) $(FLAWED_RENAME) -c $< -o $@
 $(BUILD)/model/fast/ref-%.o: labs/%/solution.c $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_FAST) -c $< -o $@

@@ -32,8 +32,8 @@ from runner.model import lrusim, questions
 from runner.model import stage as model_stage
 from runner.results import LabReport, Result
 
-MAX_LAB_C = 64 * 1024
-MAX_ANSWERS = 64 * 1024
+MAX_LAB_C = static_check.MAX_SOURCE_BYTES        # one limit, where the check is
+MAX_ANSWERS = questions.MAX_ANSWERS_BYTES
 
 
 def fingerprint(lab_list: list[Lab], stage: str = "model") -> str:

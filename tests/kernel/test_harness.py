@@ -14,6 +14,8 @@ from pathlib import Path
 
 from runner.kernel import build, guest, paths, qemu, reaper, stage
 
+from tests.util import ROOT
+
 from .support import tools_or_skip, tree_or_skip
 
 WORKLOADS = ("cow", "swap", "pin", "pressure")
@@ -76,20 +78,8 @@ void lab_free_swap_and_cache_deleted(struct page *page)
 """
 # 7 Feb 2002: leave the page on the LRU unflagged; shrink_cache frees any
 # count-0 page it meets -- racing with the CPU that is still in __free_pages_ok.
-FLAWED_0207 = """#include "lab.h"
-int lab_free_pages_ok_lru(struct page *page)
-{
-	return PageLRU(page);
-}
-
-int lab_shrink_cache_zero_count(struct page *page, int *nr_pages)
-{
-	page_cache_get(page);
-	__lru_cache_del(page);
-	page_cache_release(page);
-	return 0;
-}
-"""
+# One piece of code: lab 02's bad variant, which the model's flawed-0207 is built from.
+FLAWED_0207 = (ROOT / "labs" / "02-leave-on-lru" / "bad" / "flawed-0207.c").read_text()
 # A hook that never returns, in bh context (the pin's timer frees).
 SPIN_IN_BH = """#include "lab.h"
 int lab_free_pages_ok_lru(struct page *p)

@@ -1,15 +1,23 @@
 """The labs as data: labs/<id>/lab.json, validated, with the paths a lab owns."""
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from runner.paths import BUILD, LABS_DIR, ROOT, WORK  # noqa: F401 (re-exported)
 
-HOOKS = {
-    "lab_free_pages_ok_lru", "lab_shrink_cache_zero_count",
-    "lab_do_wp_page_release_old", "lab_free_page_and_swap_cache_release",
-    "lab_free_swap_and_cache_deleted",
-}
+HOOKS_DEF = ROOT / "model" / "include" / "lrulab" / "hooks.def"
+
+
+def hook_signatures() -> dict[str, tuple[str, str]]:
+    """name -> (return type, parameters) of every HOOK() line of hooks.def,
+    the hooks' single source."""
+    text = re.sub(r"/\*.*?\*/", "", HOOKS_DEF.read_text(), flags=re.S)
+    return {m[2]: (m[1].strip(), " ".join(m[3].split()))
+            for m in re.finditer(r"HOOK\(\s*([^,]+),\s*(\w+),\s*\(([^)]*)\)", text)}
+
+
+HOOKS = set(hook_signatures())
 
 
 class LabError(Exception):

@@ -122,9 +122,7 @@ def check_directives(src: str, label: str) -> None:
             raise StaticCheckError(f"{label}:{n}: token pasting (##) is not allowed in a lab")
         for name in re.findall(r"[A-Za-z_]\w*", line):
             if name in reserved or (name.startswith("__") and name not in LAB_NAMES):
-                raise StaticCheckError(
-                    f"{label}:{n}: {name}: a name the compiler defines or reserves; a lab "
-                    "uses only its own names and lab.h's")
+                raise StaticCheckError(f"{label}:{n}: {name}: {_reserved_why(name)}")
         m = DIRECTIVE.match(line)
         if not m:
             continue
@@ -144,6 +142,17 @@ def check_directives(src: str, label: str) -> None:
             continue
         else:
             raise StaticCheckError(f"{label}:{n}: #{name} is not allowed in a lab")
+
+
+def _reserved_why(name: str) -> str:
+    """What a compiler-reserved name is for a student: the common ones by name."""
+    if name.strip("_") in ("attribute",):
+        return f"attributes (__attribute__((...))) are {NO}"
+    if name.strip("_") in ("asm", "volatile"):
+        return f"inline asm is {NO}"
+    if name.startswith("__builtin"):
+        return f"compiler builtins are {NO}: use the API"
+    return "a name the compiler defines or reserves; a lab uses only its own names and lab.h's"
 
 
 # lab.h's own names that start with __ (the API), and the names compilers

@@ -118,3 +118,21 @@ class ApplyTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class HooksAgree(unittest.TestCase):
+    """The harness patch declares, defaults and calls the hooks of hooks.def."""
+
+    def test_the_harness_has_the_hooks_of_hooks_def(self) -> None:
+        from runner.labs import hook_signatures
+        hooks = hook_signatures()
+        text = (paths.PATCHES / "harness" / "lrulab-hooks.patch").read_text()
+        declared = {m[2]: (m[1], m[3]) for m in re.finditer(
+            r"^\+(int|void) (lab_\w+)\(([^)]*)\);$", text, re.M)}
+        weak = {m[2]: (m[1], m[3]) for m in re.finditer(
+            r"^\+(int|void) __attribute__\(\(weak\)\) (lab_\w+)\(([^)]*)\)$", text, re.M)}
+        self.assertEqual(declared, hooks, "include/linux/lrulab.h's declarations")
+        self.assertEqual(weak, hooks, "the 12 Feb defaults")
+        for name in hooks:
+            calls = re.findall(rf"^\+.*\b{name}\(\w+(, \w+)*\)", text, re.M)
+            self.assertTrue(calls, f"the harness never calls {name}")

@@ -10,28 +10,24 @@ before it has turned paging on), and types-FLAVOUR.o, struct page and
 struct list_head compiled with -g against the tree's headers, so that
 gdb can read a page wherever the kernel has no debug information.
 
-The lab.c itself is compiled with -g (2.4's per-object CFLAGS_$@, given to
-make through MAKEFLAGS, so the kernel runner needs no change): in the
+The lab.c itself is compiled with -g (labobj.DEBUG_INFO: the sandboxed
+compile of the lab's object adds it, and caches that object apart): in the
 student's own file gdb steps through the source.  -g does not change the
-code gcc generates; the next ordinary build recompiles that one file.
+code gcc generates.
 """
 import contextlib
-import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 from pathlib import Path
 
-from runner.kernel import build, paths
+from runner.kernel import build, labobj, paths
 from runner.labs import HOOKS
 
 HELPERS = Path(__file__).with_name("gdb_kernel.py")
 GDB = "gdb-multiarch"
-# the objects built with -g: the lab.c (mm/lrulab_lab.c).  Not mm/lrulab.c:
-# its weak default hooks would give gdb a second, dead, body of each hook
-# the lab.c defines.
-DEBUG_OBJECTS = ("lrulab_lab.o",)
 TYPES_C = """/* struct page and friends, for gdb (runner/debug/kernel.py) */
 #include <linux/mm.h>
 #include <linux/list.h>
@@ -68,17 +64,14 @@ class KernelDebug:
 
     @contextlib.contextmanager
     def build_flags(self):
-        """While building: the lab.c compiled with -g (MAKEFLAGS reaches every sub-make)."""
-        old = os.environ.get("MAKEFLAGS")
-        flags = " ".join(f"CFLAGS_{o}=-g" for o in DEBUG_OBJECTS)
-        os.environ["MAKEFLAGS"] = f"{old} {flags}" if old else flags
+        """While building: the lab.c compiled with -g (runner/kernel/labobj.py
+        compiles it, in the sandbox, apart from the kernel's own make)."""
+        old = labobj.DEBUG_INFO
+        labobj.DEBUG_INFO = True
         try:
             yield
         finally:
-            if old is None:
-                os.environ.pop("MAKEFLAGS", None)
-            else:
-                os.environ["MAKEFLAGS"] = old
+            labobj.DEBUG_INFO = old
 
     @staticmethod
     def end_qemu_on_hangup() -> None:
@@ -110,8 +103,10 @@ class KernelDebug:
             raise KernelDebugError(f"{src}: the gdb types did not compile: {first}")
         return self.types
 
-    def write(self, tree: Path) -> Path:
-        """The .gdbinit of this boot; the tree is built for the flavour already."""
+    def write(self, tree: Path, lab: Path | None = None) -> Path:
+        """The .gdbinit of this boot; the tree is built for the flavour already.
+        With lab, the student's file is where gdb looks for the source it was
+        compiled from (lrulab_lab.c, the name the kernel build gives it)."""
         vmlinux = self.vmlinux()
         if not vmlinux.is_file():
             raise KernelDebugError(f"{vmlinux} missing: build the kernel first "
@@ -129,6 +124,9 @@ class KernelDebug:
             f"python gdb_kernel.configure({flags!r})",
             f"target remote 127.0.0.1:{self.port}",
         ]
+        if lab is not None:
+            shutil.copyfile(lab, self.dir / labobj.SOURCE_NAME)
+            lines.insert(2, f"directory {self.dir}")
         lines += [f"hbreak *{hook}" for hook in sorted(HOOKS)]
         lines.append("echo lrulab: hardware breakpoints at the entry of each lab hook; "
                      "continue to boot, lrulab-page to read the hook's page\\n")

@@ -92,7 +92,7 @@ def cmd_boot(a: argparse.Namespace) -> int:
         raise source.SourceError(NO_TREE)
     initrd = guest.build()
     if gdb:
-        gdb.write(tree)
+        gdb.write(tree, Path(a.lab) if a.lab else None)
         gdb.end_qemu_on_hangup()
         print(gdb.instructions(), flush=True)
     live = (lambda s: (sys.stdout.write(s), sys.stdout.flush())) if a.live else None

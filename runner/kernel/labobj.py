@@ -45,6 +45,9 @@ ARCH_CFLAGS = ["-D__KERNEL__", "-I{include}", "-Wall", "-Wstrict-prototypes",
                "-Wno-trigraphs", "-O2", "-fomit-frame-pointer", "-fno-strict-aliasing",
                "-fno-common", "-pipe", "-mpreferred-stack-boundary=2", "-march=i686"]
 LAB_STD = "-std=gnu11"
+# ./lab boot --gdb (runner/debug/kernel.py): the lab.c with debug information.
+# -g does not change the code gcc generates; its object is cached apart.
+DEBUG_INFO = False
 
 
 class LabBuildError(Exception):
@@ -55,7 +58,7 @@ def cflags(include: str) -> list[str]:
     """gcc's flags for a lab.c, with include as the kernel's include/ folder."""
     from .build import CFLAGS_KERNEL       # one list of gcc 12 flags for all
     return [f.format(include=include) for f in ARCH_CFLAGS] + CFLAGS_KERNEL.split() + \
-        [LAB_STD]
+        [LAB_STD] + (["-g"] if DEBUG_INFO else [])
 
 
 def bundle(tree: Path) -> Path:
@@ -122,10 +125,11 @@ def compile_lab(source: bytes, tree: Path, label: str, flavour: str,
         src.mkdir()
         (src / SOURCE_NAME).write_bytes(source)
         made = Path(tmp) / "lrulab_lab.o"
-        # BUG() prints __FILE__: the lab.c's own name, not where the sandbox keeps it
+        # BUG() prints __FILE__ (and gdb reads the debug information's file):
+        # the lab.c's own name, not where the sandbox keeps it
         proc = sandbox.run_untrusted(
             [paths.CROSS_COMPILE + "gcc", *flags, f"-I{headers}/mm",
-             f"-fmacro-prefix-map={src}/=", "-c", f"{src}/{SOURCE_NAME}", "-o", str(made)],
+             f"-ffile-prefix-map={src}/=", "-c", f"{src}/{SOURCE_NAME}", "-o", str(made)],
             inputs=[headers, src], outputs=[made], timeout=COMPILE_TIMEOUT,
             raise_on_timeout=False, keep=COMPILE_KEEP, limits=COMPILE_LIMITS)
         if proc.returncode != 0 or not made.is_file():
@@ -157,7 +161,8 @@ def check_sections(obj: Path, label: str, flavour: str) -> None:
                           capture_output=True, text=True)
     names = [l.split()[1] for l in proc.stdout.splitlines()
              if len(l.split()) > 1 and l.split()[0].isdigit()]
-    bad = [n for n in names if n not in SECTIONS and not n.startswith(".rodata")]
+    bad = [n for n in names if n not in SECTIONS and not n.startswith(".rodata") and
+           not (DEBUG_INFO and n.startswith(".debug_"))]
     if proc.returncode != 0 or bad:
         raise LabBuildError(f"{flavour}: {label}: the kernel object has section "
                             f"{', '.join(bad) or '?'}, which a lab may not have")

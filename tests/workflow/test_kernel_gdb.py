@@ -10,6 +10,7 @@ import unittest
 from pathlib import Path
 
 from runner.debug import kernel as debug_kernel
+from runner.kernel import labobj
 from tests.kernel.support import tools_or_skip, tree_or_skip
 from tests.util import ROOT
 from tests.workflow.support import tool_or_skip
@@ -27,12 +28,12 @@ class GdbInit(unittest.TestCase):
         self.assertEqual(flags[6], "lru")
         self.assertEqual(flags[7], "active")
 
-    def test_build_flags_reach_make_and_go_away(self) -> None:
+    def test_build_flags_reach_the_lab_compile_and_go_away(self) -> None:
         d = debug_kernel.KernelDebug("up")
-        before = os.environ.get("MAKEFLAGS")
+        self.assertNotIn("-g", labobj.cflags("inc"))
         with d.build_flags():
-            self.assertIn("CFLAGS_lrulab_lab.o=-g", os.environ["MAKEFLAGS"])
-        self.assertEqual(os.environ.get("MAKEFLAGS"), before)
+            self.assertIn("-g", labobj.cflags("inc"))
+        self.assertNotIn("-g", labobj.cflags("inc"))
         self.assertEqual(d.qemu_args()[:2], ["-S", "-gdb"])
         self.assertRegex(d.qemu_args()[2], r"^tcp:127\.0\.0\.1:\d+$")
 
@@ -65,15 +66,21 @@ class GdbSession(unittest.TestCase):
             stderr=subprocess.STDOUT, start_new_session=True)
         out = self.wait_for_gdbinit()
         port = re.search(r"127\.0\.0\.1:(\d+)", out).group(1)
-        self.assertTrue(self.qemu_on(port), "QEMU waits for gdb")
+        # the instructions are printed just before QEMU starts
+        self.assertTrue(self.qemu_becomes(port, True, 60), "QEMU waits for gdb")
         self.boot.terminate()
         self.boot.communicate(timeout=30)
         self.assertEqual(self.boot.returncode, 130)
-        for _ in range(50):
-            if not self.qemu_on(port):
-                break
+        self.assertTrue(self.qemu_becomes(port, False, 5), "QEMU was killed with the boot")
+
+    def qemu_becomes(self, port: str, live: bool, seconds: float) -> bool:
+        """Whether a QEMU on port is (live) or is not there within seconds."""
+        deadline = time.monotonic() + seconds
+        while self.qemu_on(port) != live:
+            if time.monotonic() > deadline:
+                return False
             time.sleep(0.1)
-        self.assertFalse(self.qemu_on(port), "QEMU was killed with the boot")
+        return True
 
     @staticmethod
     def qemu_on(port: str) -> bool:

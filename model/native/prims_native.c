@@ -195,3 +195,22 @@ void model_local_irq_restore(unsigned long flags, const char *where)
 {
 	(void)flags, (void)where;
 }
+
+/* On real threads the hardware is the memory model: no stale values to choose. */
+int sim_choose_value(int n)
+{
+	(void)n;
+	return 0;
+}
+
+void sim_trace_stale(int k)
+{
+	(void)k;
+}
+
+/* The hardware's own barrier (x86 needs no more for smp_rmb or smp_wmb). */
+void model_barrier(int kind, const char *where)
+{
+	(void)kind, (void)where;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}

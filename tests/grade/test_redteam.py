@@ -66,14 +66,15 @@ def materialize(name: str, into: Path, **subs: str) -> Path:
 
 
 @contextlib.contextmanager
-def past_the_check(tmp: Path):
-    """Builds with the static check's directive and AST rules off (into a cache
-    of their own): a lab.c as if it had found a way past them."""
+def past_the_check(tmp: Path, rules: tuple[str, ...] = ("check_directives", "check_ast")):
+    """Builds with these of the static check's rules off (into a cache of
+    their own): a lab.c as if it had found a way past them."""
     saved = model_build.CACHE
-    model_build.CACHE = tmp / "past-the-check"
+    model_build.CACHE = tmp / ("past-" + "-".join(rules))
     try:
-        with mock.patch.object(static_check, "check_directives", lambda *a: None), \
-                mock.patch.object(static_check, "check_ast", lambda *a: None):
+        with contextlib.ExitStack() as stack:
+            for rule in rules:
+                stack.enter_context(mock.patch.object(static_check, rule, lambda *a: None))
             yield
     finally:
         model_build.CACHE = saved
@@ -257,13 +258,8 @@ class ModelWorld(unittest.TestCase):
         token pasting); past that rule, the AST of the -O2 compile has the
         asm statement: rejected again."""
         self.assert_rejected(self.grade("hidden-asm.c"), "token pasting")
-        saved = model_build.CACHE
-        model_build.CACHE = Path(self.tmp.name) / "pasting-allowed"
-        try:
-            with mock.patch.object(static_check, "check_directives", lambda *a: None):
-                self.assert_rejected(self.grade("hidden-asm.c"), "asm")
-        finally:
-            model_build.CACHE = saved
+        with past_the_check(Path(self.tmp.name), ("check_directives",)):
+            self.assert_rejected(self.grade("hidden-asm.c"), "asm")
 
     def test_deeply_nested_expression(self) -> None:
         """deep-nesting.c: `- - - ... 1`, 600 deep.  60716fc and after: a

@@ -39,16 +39,6 @@ static int ptes_mapping(const struct page *page)
 	return n;
 }
 
-static int ptes_holding_swap(unsigned long entry)
-{
-	int m, i, n = 0;
-
-	for (m = 0; m < NR_MMS; m++)
-		for (i = 0; i < NR_PTES; i++)
-			n += mms[m].pte[i].swap == entry;
-	return n;
-}
-
 void mm_check_unheld(struct page *page)
 {
 	int ptes = ptes_mapping(page);
@@ -61,9 +51,8 @@ void mm_check_unheld(struct page *page)
 			 page->pins == 1 ? "" : "s", page->pins == 1 ? "s" : "");
 }
 
-static void check_page(struct page *page)
+static void check_page(struct page *page, int ptes)
 {
-	int ptes = ptes_mapping(page);
 	int cached = page->mapping == &swapper_space;
 	int holders = ptes + cached + page->pins;
 	int count = page->count.counter;
@@ -106,20 +95,32 @@ static void check_page(struct page *page)
 
 void mm_check_quiescent(void)
 {
+	/*
+	 * Every schedule ends here: the holders are tallied in one sweep of the
+	 * ptes and pages, not by a sweep per page and per slot
+	 */
+	int mapping[NR_PAGES] = { 0 }, holding[NR_SWAP] = { 0 };
 	unsigned long entry;
-	int i;
+	int m, i;
 
 	mm_check_lru("quiescence");
-	for (i = 0; i < NR_PAGES; i++)
-		check_page(&mem_map[i]);
-	for (entry = 1; entry < NR_SWAP; entry++) {
-		int cached = 0, holders;
+	for (m = 0; m < NR_MMS; m++)
+		for (i = 0; i < NR_PTES; i++) {
+			const pte_t *pte = &mms[m].pte[i];
 
-		for (i = 0; i < NR_PAGES; i++)
-			cached += mem_map[i].mapping == &swapper_space &&
-				  mem_map[i].index == entry;
-		holders = ptes_holding_swap(entry) + cached +
-			  swap_held_elsewhere[entry];
+			if (pte->page)
+				mapping[pte->page - mem_map]++;
+			if (pte->swap < NR_SWAP)
+				holding[pte->swap]++;
+		}
+	for (i = 0; i < NR_PAGES; i++) {
+		check_page(&mem_map[i], mapping[i]);
+		if (mem_map[i].mapping == &swapper_space && mem_map[i].index < NR_SWAP)
+			holding[mem_map[i].index]++;
+	}
+	for (entry = 1; entry < NR_SWAP; entry++) {
+		int holders = holding[entry] + swap_held_elsewhere[entry];
+
 		if (swap_map[entry] != holders)
 			sim_fail(CHK_LEAK, NULL, -1,
 				 "swap leak: slot %lu has count %d but %d holders",

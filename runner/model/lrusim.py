@@ -8,6 +8,7 @@ the run, never a pass.
 """
 import json
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,9 @@ SCHEMA = "lrulab.lrusim.result"
 VERSION = 1
 LRUSIM = BUILD / "lrusim"
 RUN_TIMEOUT = 60
+RUN_MANY = Path(__file__).with_name("run-many.sh")
+TIMED_OUT = 124                 # timeout(1)'s status for a run it stopped
+KEEP = 8 << 20                  # bytes of a run's stdout: a --trace result is big
 
 
 @dataclass
@@ -134,20 +138,86 @@ def parse(proc: subprocess.CompletedProcess, variant: str, scenario: str,
     return out
 
 
+@dataclass
+class Request:
+    """One lrusim run's arguments: several strategies run in order in it."""
+    variant: str
+    scenario: str
+    strategies: list[str]
+    check: str = "default"
+    cpus: int = 2
+    up: bool = False
+    trace: bool = False
+    instance: int = 0
+    memory: str = "sc"
+
+    def args(self) -> list[str]:
+        args = ["--json", "--variant", self.variant, "--scenario", self.scenario,
+                "--check", self.check, "--cpus", str(self.cpus), "--instance",
+                str(self.instance), "--memory", self.memory]
+        for one in self.strategies:
+            args += ["--strategy", one]
+        if self.up:
+            args.append("--up")
+        if self.trace:
+            args.append("--trace")
+        return args
+
+
 def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
         check: str = "default", cpus: int = 2, up: bool = False,
         trace: bool = False, instance: int = 0, memory: str = "sc") -> Outcome:
     """One sandboxed model run; several strategies run in order in it."""
     strategies = [strategies] if isinstance(strategies, str) else list(strategies)
-    args = [str(binary), "--json", "--variant", variant, "--scenario", scenario,
-            "--check", check, "--cpus", str(cpus), "--instance", str(instance),
-            "--memory", memory]
-    for one in strategies:
-        args += ["--strategy", one]
-    if up:
-        args.append("--up")
-    if trace:
-        args.append("--trace")
-    proc = run_untrusted(args, inputs=[binary], timeout=RUN_TIMEOUT,
-                         raise_on_timeout=False, keep=8 << 20)
-    return parse(proc, variant, scenario, strategies, instance, memory)
+    return run_many(binary, [Request(variant, scenario, strategies, check, cpus, up, trace,
+                                     instance, memory)])[0]
+
+
+def run_many(binary: Path, requests: list[Request]) -> list[Outcome]:
+    """Several model runs of one binary, one after another in one sandbox
+    (run-many.sh), each with its own time limit: a sandbox costs more than
+    most runs.  A run the sandbox did not let finish is run again alone."""
+    with tempfile.TemporaryDirectory(prefix="lrulab-runs-") as tmp:
+        files, argv = [], [str(RUN_MANY), str(RUN_TIMEOUT), str(binary)]
+        for i, request in enumerate(requests):
+            one = [Path(tmp) / f"{i}.{what}" for what in ("args", "out", "err", "status")]
+            one[0].write_bytes(b"\0".join(a.encode() for a in request.args()))
+            files.append(one)
+            argv += [str(f) for f in one]
+        proc = run_untrusted(["/bin/sh", *argv], inputs=[RUN_MANY, binary, *(f[0] for f in files)],
+                             outputs=[f for one in files for f in one[1:]],
+                             timeout=RUN_TIMEOUT * len(requests) + 10,
+                             raise_on_timeout=False, keep=KEEP)
+        whole_run_killed = proc.returncode == -9
+        outcomes = []
+        for request, (_, out, err, status) in zip(requests, files):
+            done = _finished(out, err, status)
+            if done is None and (whole_run_killed and len(requests) > 1):
+                outcomes.append(run_many(binary, [request])[0])
+                continue
+            outcomes.append(parse(done or subprocess.CompletedProcess([], proc.returncode,
+                                                                      "", proc.stderr),
+                                  request.variant, request.scenario, request.strategies,
+                                  request.instance, request.memory))
+        return outcomes
+
+
+def _finished(out: Path, err: Path, status: Path) -> subprocess.CompletedProcess | None:
+    """A run that ended, as if it had been run alone; None if it never did."""
+    try:
+        code = int(status.read_text())
+        with open(out, "rb") as f:
+            stdout = f.read(KEEP + 1)
+        with open(err, "rb") as f:
+            stderr = f.read(KEEP).decode(errors="replace")
+    except (OSError, ValueError):
+        return None
+    if code == TIMED_OUT:
+        return subprocess.CompletedProcess([], -9, "", stderr +
+                                           f"\nerror: timed out after {RUN_TIMEOUT} s; killed\n")
+    if len(stdout) > KEEP:
+        return subprocess.CompletedProcess([], -9, "", stderr +
+                                           f"\nerror: more than {KEEP >> 20} MiB of output; killed\n")
+    # timeout(1) reports a signal the way a shell does: 128 + N
+    return subprocess.CompletedProcess([], 128 - code if 128 < code < 128 + 65 else code,
+                                       stdout.decode(errors="replace"), stderr)

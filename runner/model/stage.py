@@ -8,7 +8,7 @@ finished search that found no failure.  Questions (questions.py) are
 answered on each student's own instance.
 """
 import os
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from runner import static_check
@@ -30,10 +30,16 @@ def hint_for(test: Test, failure: lrusim.Failure | None) -> str:
     return test.hint
 
 
-def run_test(binary: Path, test: Test) -> Result:
-    """All of a test's strategies in one model run: pass iff none finds a failure."""
-    out = lrusim.run(binary, "student", test.scenario, test.strategies, test.check,
-                     test.cpus, test.up, memory=test.memory)
+def run_tests(binary: Path, tests: list[Test]) -> list[Result]:
+    """Each test's strategies in one model run (all in one sandbox): a test
+    passes iff none of its strategies finds a failure."""
+    requests = [lrusim.Request("student", t.scenario, list(t.strategies), t.check, t.cpus,
+                               t.up, memory=t.memory) for t in tests]
+    return [judge(t, out) for t, out in zip(tests, lrusim.run_many(binary, requests))]
+
+
+def judge(test: Test, out: lrusim.Outcome) -> Result:
+    """The test's result from its model run."""
     what = "strategies " + ", ".join(test.strategies)
     if out.error:
         return Result(test.name, 0, test.points, f"{what}: {out.error}\n" +
@@ -59,41 +65,63 @@ def grade_lab(lab: Lab, lab_c: Path | None, answers_path: Path | None,
               label: str, student: str | None = None) -> LabReport:
     """The lab's tests on lab_c, and its questions on answers_path, each on
     the student's own instance (instance 0 without a student)."""
-    report = LabReport(lab)
-    if lab.has_code:
-        try:
-            if lab_c is None or not lab_c.exists():
-                raise static_check.StaticCheckError(
-                    f"{label}: no such file; run ./lab start {lab.id} first")
-            binary = build_lab_binary(lab, lab_c, label)
-        except static_check.StaticCheckError as e:
-            report.error = str(e)
-            report.results += [Result(t.name, 0, t.points, f"not run: {e}\n")
-                               for t in lab.tests]
-        else:
-            report.results += parallel(lambda t: run_test(binary, t), lab.tests)
-    try:
-        answers = read_answers(answers_path) if answers_path else {}
-    except LabError as e:
-        answers = {}
-        report.results.append(Result("answers.txt", 0, 0, f"{e}\n", "note"))
-    report.results += parallel(
-        lambda q: grade_question(lab, q, answers.get(q.id), instance_for(student, lab, q)),
-        lab.questions)
-    return report
+    return grade_submission([(lab, lab_c, answers_path, label, student)])[0]
 
 
 def grade_submission(jobs: list[tuple]) -> list[LabReport]:
-    """Grade several labs of one submission at once: grade_lab's arguments each."""
-    return parallel(lambda job: grade_lab(*job), jobs)
+    """Grade several labs of one submission at once, grade_lab's arguments
+    each, on WORKERS threads (each test and question is its own process).
 
-
-def parallel(fn, items: list) -> list:
-    """Each item's lrusim runs are independent processes: use every cpu."""
-    if len(items) < 2 or WORKERS == 1:
-        return [fn(i) for i in items]
+    The lab builds are the long poles and a lab's tests wait on its own
+    build, so every build is queued first and a lab's tests are queued the
+    moment its build is done: no core waits while a build could run."""
+    reports = [LabReport(job[0]) for job in jobs]
+    tests: list[list[tuple[list[Test], Future]]] = [[] for _ in jobs]
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        return list(pool.map(fn, items))
+        builds = {pool.submit(_build, *job[:2], job[3]): i
+                  for i, job in enumerate(jobs) if job[0].has_code}
+        questions = [pool.submit(_questions, *job) for job in jobs]
+        for done in as_completed(builds):
+            i = builds[done]
+            binary, error = done.result()
+            lab = jobs[i][0]
+            if error:
+                reports[i].error = error
+                reports[i].results += [Result(t.name, 0, t.points, f"not run: {error}\n")
+                                       for t in lab.tests]
+            else:
+                # a share of the tests per worker, each share in one sandbox
+                shares = [lab.tests[k::WORKERS] for k in range(min(WORKERS, len(lab.tests)))]
+                tests[i] = [(share, pool.submit(run_tests, binary, share)) for share in shares]
+        for report, lab_tests, lab_questions in zip(reports, tests, questions):
+            done = {t.name: r for share, f in lab_tests for t, r in zip(share, f.result())}
+            report.results += [done[t.name] for t in report.lab.tests if t.name in done]
+            report.results += lab_questions.result()
+    return reports
+
+
+def _build(lab: Lab, lab_c: Path | None, label: str) -> tuple[Path | None, str]:
+    """The lab's binary, or the one-line reason there is none."""
+    try:
+        if lab_c is None or not lab_c.exists():
+            raise static_check.StaticCheckError(
+                f"{label}: no such file; run ./lab start {lab.id} first")
+        return build_lab_binary(lab, lab_c, label), ""
+    except static_check.StaticCheckError as e:
+        return None, str(e)
+
+
+def _questions(lab: Lab, lab_c: Path | None, answers_path: Path | None, label: str,
+               student: str | None = None) -> list[Result]:
+    """The lab's questions, in order, with a note first if answers.txt is bad."""
+    try:
+        answers = read_answers(answers_path) if answers_path else {}
+        note = []
+    except LabError as e:
+        answers = {}
+        note = [Result("answers.txt", 0, 0, f"{e}\n", "note")]
+    return note + [grade_question(lab, q, answers.get(q.id), instance_for(student, lab, q))
+                   for q in lab.questions]
 
 
 WORKERS = os.cpu_count() or 2       # the batch grader sets 1: -j N sandboxes at once

@@ -185,7 +185,7 @@ class StaticCheck(unittest.TestCase):
                 fake = Path(tmp) / "lrusim-lab"
                 fake.write_text(f"#!/bin/sh\n{body}\nexit 0\n")
                 fake.chmod(0o755)
-                result = model_stage.run_test(fake, test)
+                result, = model_stage.run_tests(fake, [test])
                 self.assertEqual(result.score, 0, result.output)
                 self.assertIn(why, result.output)
 

@@ -11,8 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+from runner.paths import BUILD, ROOT
 
 
 def explore(*args: str) -> tuple[int, int, float, dict | None]:

@@ -19,6 +19,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+from runner.paths import ROOT
+
 MAX_SOURCE_BYTES = 64 * 1024
 # the files lab.h is made of, as the preprocessor names them
 LAB_HEADERS = ("include/lab.h", "include/lrulab/lab-wasm.h", "include/lrulab/hooks.def")
@@ -155,9 +157,28 @@ def _reserved_why(name: str) -> str:
     return "a name the compiler defines or reserves; a lab uses only its own names and lab.h's"
 
 
+LAB_H = ROOT / "model" / "include" / "lrulab" / "lab-wasm.h"
+
+
+def lab_api() -> dict[str, list[str]]:
+    """Every kernel name lab.h offers a lab, with its parameter names, read
+    from lab.h itself (the lab_* imports behind them are the model's own
+    business, not the API)."""
+    text = LAB_H.read_text()
+    names: dict[str, list[str]] = {}
+    kernel_names = text.split("/* The kernel's names for them */", 1)[1]
+    for name, params in re.findall(r"^#define\s+(\w+)\(([^)]*)\)", kernel_names, re.M):
+        names[name] = [p.strip() for p in params.split(",") if p.strip()]
+    for name, params in re.findall(r"^(?:void|int)\s+\**(\w+)\(([^)]*)\);", text, re.M):
+        if not name.startswith("lab_"):
+            names[name] = [p.split()[-1].lstrip("*") for p in params.split(",")
+                           if p.strip() != "void"]
+    return names
+
+
 # lab.h's own names that start with __ (the API), and the names compilers
 # define: computed once from the compilers themselves
-LAB_NAMES = {"__lru_cache_del", "__free_pages", "__free_page", "__func__"}
+LAB_NAMES = {name for name in lab_api() if name.startswith("__")} | {"__func__"}
 _predefined: set[str] = set()
 
 

@@ -1,10 +1,8 @@
 """Helpers shared by the project's tests: paths and running the model."""
 import os
 import subprocess
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
+from runner.paths import BUILD, ROOT
 LRUSIM = BUILD / "lrusim-san"          # the sanitizer build is the test build
 # the optimized build, for the few searches of millions of schedules that the
 # sanitizers would make minutes long (the same code: the san build checks it)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from runner.kernel import labsource
 from runner.static_check import StaticCheckError
+from tests.util import ROOT
 
 HEAD = '#include "lab.h"\n\n'
 BODY = "int lab_free_pages_ok_lru(struct page *page)\n{\n\treturn 0;\n}\n"
@@ -59,7 +60,7 @@ class NoConditionalsTest(unittest.TestCase):
         self.check(HEAD + "static int x = 1 /* # */ ; \n" + BODY)
 
     def test_the_labs_own_files_pass(self) -> None:
-        root = Path(__file__).resolve().parents[2] / "labs"
+        root = ROOT / "labs"
         files = sorted(root.glob("*/solution.c")) + sorted(root.glob("*/bad/*.c"))
         self.assertTrue(files)
         for f in files:

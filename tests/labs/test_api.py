@@ -12,6 +12,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from runner.static_check import LAB_NAMES, lab_api as api
 from tests.util import ROOT
 
 INCLUDE = ROOT / "model" / "include"
@@ -20,21 +21,6 @@ KERNEL_H = INCLUDE / "lrulab" / "kernel.h"
 # what each parameter name of an API macro or function is given in the use
 ARGS = {"p": "p", "page": "p", "l": "&pagemap_lru_lock", "lock": "&pagemap_lru_lock",
         "order": "0"}
-
-
-def api() -> dict[str, list[str]]:
-    """Every kernel name lab-wasm.h offers a lab, with its parameter names
-    (the lab_* imports behind them are the model's business, not the API)."""
-    text = LAB_WASM_H.read_text()
-    names: dict[str, list[str]] = {}
-    kernel_names = text.split("/* The kernel's names for them */", 1)[1]
-    for name, params in re.findall(r"^#define\s+(\w+)\(([^)]*)\)", kernel_names, re.M):
-        names[name] = [p.strip() for p in params.split(",") if p.strip()]
-    for name, params in re.findall(r"^(?:void|int)\s+\**(\w+)\(([^)]*)\);", text, re.M):
-        if not name.startswith("lab_"):
-            names[name] = [p.split()[-1].lstrip("*") for p in params.split(",")
-                           if p.strip() != "void"]
-    return names
 
 
 def page_flags(text: str) -> dict[str, int]:
@@ -66,6 +52,9 @@ class LabApi(unittest.TestCase):
                      "BUG", "smp_rmb", "PageSwapCache"):
             self.assertIn(name, names)
         self.assertGreater(len(page_flags(LAB_WASM_H.read_text())), 10)
+        # the static check lets a lab use lab.h's own names that start with __
+        self.assertEqual(LAB_NAMES, {"__lru_cache_del", "__free_pages", "__free_page",
+                                     "__func__"})
 
     def test_the_page_flags_agree_with_the_models_own(self) -> None:
         self.assertEqual(page_flags(LAB_WASM_H.read_text()), page_flags(KERNEL_H.read_text()))

@@ -7,6 +7,7 @@ another variant, scenario or set of strategies than asked is a failure of
 the run, never a pass.
 """
 import json
+import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -19,7 +20,6 @@ SCHEMA = "lrulab.lrusim.result"
 VERSION = 1
 LRUSIM = BUILD / "lrusim"
 RUN_TIMEOUT = 60
-RUN_MANY = Path(__file__).with_name("run-many.sh")
 TIMED_OUT = 124                 # timeout(1)'s status for a run it stopped
 KEEP = 8 << 20                  # bytes of a run's stdout: a --trace result is big
 
@@ -174,25 +174,24 @@ def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
 
 
 def run_many(binary: Path, requests: list[Request]) -> list[Outcome]:
-    """Several model runs of one binary, one after another in one sandbox
-    (run-many.sh), each with its own time limit: a sandbox costs more than
-    most runs.  A run the sandbox did not let finish is run again alone."""
+    """Several model runs of one binary, one after another in one sandbox,
+    each with its own time limit: a sandbox costs more than most runs.  A
+    run the sandbox did not let finish is run again alone."""
     with tempfile.TemporaryDirectory(prefix="lrulab-runs-") as tmp:
-        files, argv = [], [str(RUN_MANY), str(RUN_TIMEOUT), str(binary)]
-        for i, request in enumerate(requests):
-            one = [Path(tmp) / f"{i}.{what}" for what in ("args", "out", "err", "status")]
-            one[0].write_bytes(b"\0".join(a.encode() for a in request.args()))
-            files.append(one)
-            argv += [str(f) for f in one]
-        proc = run_untrusted(["/bin/sh", *argv], inputs=[RUN_MANY, binary, *(f[0] for f in files)],
-                             outputs=[f for one in files for f in one[1:]],
+        script = Path(tmp) / "runs.sh"
+        script.write_text(_script(requests))
+        files = [[Path(tmp) / f"{i}.{what}" for what in ("out", "err", "status")]
+                 for i in range(len(requests))]
+        proc = run_untrusted(["/bin/sh", str(script), str(binary),
+                              *(str(f) for one in files for f in one)],
+                             inputs=[script, binary], outputs=[f for one in files for f in one],
                              timeout=RUN_TIMEOUT * len(requests) + 10,
                              raise_on_timeout=False, keep=KEEP)
         whole_run_killed = proc.returncode == -9
         outcomes = []
-        for request, (_, out, err, status) in zip(requests, files):
+        for request, (out, err, status) in zip(requests, files):
             done = _finished(out, err, status)
-            if done is None and (whole_run_killed and len(requests) > 1):
+            if done is None and whole_run_killed and len(requests) > 1:
                 outcomes.append(run_many(binary, [request])[0])
                 continue
             outcomes.append(parse(done or subprocess.CompletedProcess([], proc.returncode,
@@ -200,6 +199,19 @@ def run_many(binary: Path, requests: list[Request]) -> list[Outcome]:
                                   request.variant, request.scenario, request.strategies,
                                   request.instance, request.memory))
         return outcomes
+
+
+def _script(requests: list[Request]) -> str:
+    """The runs as one sh script: $1 the binary, then each run's stdout,
+    stderr and exit-status files.  Every argument is a single-quoted word
+    (shlex.quote), so no byte of a schedule can become shell syntax, and
+    each run is stopped by timeout(1) at its own limit."""
+    lines = ["bin=$1", "shift"]
+    for request in requests:
+        args = " ".join(shlex.quote(a) for a in request.args())
+        lines += [f'timeout -k 1 {RUN_TIMEOUT} "$bin" {args} >"$1" 2>"$2" </dev/null',
+                  'echo $? >"$3"', "shift 3"]
+    return "\n".join(lines) + "\n"
 
 
 def _finished(out: Path, err: Path, status: Path) -> subprocess.CompletedProcess | None:

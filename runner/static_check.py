@@ -15,11 +15,12 @@ the include rule is the preprocessor's own list of the files it opened, and
 the code rules walk clang's AST.
 """
 import json
+import os
 import re
 import unicodedata
 from pathlib import Path
 
-from runner.paths import ROOT
+from runner.paths import BUILD, ROOT
 
 MAX_SOURCE_BYTES = 64 * 1024
 # the files lab.h is made of, as the preprocessor names them
@@ -184,18 +185,41 @@ _predefined: set[str] = set()
 
 def predefined_names() -> set[str]:
     """Every macro clang predefines for the model's and the kernel's targets
-    (and gcc's, where the cross compiler is installed)."""
+    (and gcc's, where the cross compiler is installed).  Asking the three
+    compilers costs a fifth of a second, so the answer is kept in build/,
+    keyed by the compilers' own files: a new compiler asks again."""
     import shutil
     import subprocess
-    if not _predefined:
-        cmds = [["clang", "--target=wasm32", "-std=c11", "-O2", "-dM", "-E", "-"],
-                ["clang", "--target=i686-linux-gnu", "-std=gnu11", "-O2", "-dM", "-E", "-"]]
-        if shutil.which("i686-linux-gnu-gcc"):
-            cmds.append(["i686-linux-gnu-gcc", "-std=gnu11", "-O2", "-dM", "-E", "-"])
-        for cmd in cmds:
-            out = subprocess.run(cmd, input="", capture_output=True, text=True).stdout
-            _predefined.update(re.findall(r"^#define (\w+)", out, re.M))
-        _predefined.update({"linux", "unix", "i386", "__linux__", "__unix__"})
+    if _predefined:
+        return _predefined
+    cmds = [["clang", "--target=wasm32", "-std=c11", "-O2", "-dM", "-E", "-"],
+            ["clang", "--target=i686-linux-gnu", "-std=gnu11", "-O2", "-dM", "-E", "-"]]
+    if shutil.which("i686-linux-gnu-gcc"):
+        cmds.append(["i686-linux-gnu-gcc", "-std=gnu11", "-O2", "-dM", "-E", "-"])
+    key = []
+    for cmd in cmds:
+        found = Path(shutil.which(cmd[0]) or cmd[0]).resolve()
+        st = found.stat() if found.exists() else None
+        key.append(" ".join(cmd) + f" {found} {st and st.st_size} {st and st.st_mtime_ns}")
+    cache = BUILD / "predefined-names.json"
+    try:
+        kept = json.loads(cache.read_text())
+        if kept["key"] == key:
+            _predefined.update(kept["names"])
+            return _predefined
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    for cmd in cmds:
+        out = subprocess.run(cmd, input="", capture_output=True, text=True).stdout
+        _predefined.update(re.findall(r"^#define (\w+)", out, re.M))
+    _predefined.update({"linux", "unix", "i386", "__linux__", "__unix__"})
+    try:
+        BUILD.mkdir(exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"key": key, "names": sorted(_predefined)}))
+        tmp.rename(cache)
+    except OSError:
+        pass                    # a read-only checkout asks every time
     return _predefined
 
 

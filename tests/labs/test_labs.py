@@ -1,4 +1,5 @@
 """The labs as a student and an instructor use them, through ./lab."""
+import json
 import os
 import subprocess
 import tempfile
@@ -198,6 +199,47 @@ class StaticCheck(unittest.TestCase):
         out = lab("test", "03-do-wp-page", "--file", "/nonexistent/lab.c")
         self.assertEqual(out.returncode, 2)
         self.assertIn("no such file", out.stderr)
+
+
+class PredefinedNames(unittest.TestCase):
+    """The compilers' predefined macros, kept in build/ for the compilers that made them."""
+    def setUp(self) -> None:
+        from runner import static_check
+        self.sc = static_check
+        self.cache = static_check.BUILD / "predefined-names.json"
+        self.saved = self.cache.read_bytes() if self.cache.exists() else None
+        self.addCleanup(self.restore)
+
+    def restore(self) -> None:
+        self.sc._predefined.clear()
+        if self.saved is None:
+            self.cache.unlink(missing_ok=True)
+        else:
+            self.cache.write_bytes(self.saved)
+
+    def fresh(self) -> set[str]:
+        self.sc._predefined.clear()
+        return set(self.sc.predefined_names())
+
+    def test_the_kept_names_are_the_compilers_and_are_used(self) -> None:
+        self.cache.unlink(missing_ok=True)
+        asked = self.fresh()
+        self.assertIn("__clang__", asked)
+        self.assertIn("__wasm32__", asked)
+        kept = json.loads(self.cache.read_text())
+        self.assertEqual(set(kept["names"]), asked)
+        kept["names"].append("LRULAB_KEPT_MARK")
+        self.cache.write_text(json.dumps(kept))
+        self.assertIn("LRULAB_KEPT_MARK", self.fresh())
+
+    def test_names_kept_for_other_compilers_are_asked_again(self) -> None:
+        self.fresh()
+        kept = json.loads(self.cache.read_text())
+        self.cache.write_text(json.dumps({"key": kept["key"][:1] + ["another compiler"],
+                                          "names": ["LRULAB_STALE_MARK"]}))
+        names = self.fresh()
+        self.assertNotIn("LRULAB_STALE_MARK", names)
+        self.assertIn("__clang__", names)
 
 
 if __name__ == "__main__":

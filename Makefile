@@ -44,7 +44,8 @@ print-deb-packages:
 	@$(PYTHON) -m runner.deps --list model book kernel test course
 
 model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o \
-	$(BUILD)/sandbox-launch $(BUILD)/lab/glue.o $(BUILD)/lab/lab-rt.o
+	$(BUILD)/sandbox-launch $(BUILD)/lab/glue.o $(BUILD)/lab/lab-rt.o \
+	$(BUILD)/lab/prelude.h.gch
 
 # The model's side of a lab module, and its trusted WebAssembly part
 # (runner/model/build.py builds each lab.c against them)
@@ -52,6 +53,10 @@ LAB_RT := -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=200
 $(BUILD)/lab/glue.o: model/lab/glue.c model/lab/module.h model/lab/wasm-rt.h $(HEADERS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_FAST) $(LAB_RT) -c $< -o $@
+$(BUILD)/lab/prelude.h.gch: model/lab/prelude.h model/lab/wasm-rt.h model/lab/build-lab.sh
+	@mkdir -p $(@D)
+	cp model/lab/prelude.h $(@D)/prelude.h
+	sh model/lab/build-lab.sh --prelude model/lab $@
 $(BUILD)/lab/lab-rt.o: model/lab/lab-rt.c
 	@mkdir -p $(@D)
 	clang --target=wasm32 -std=c11 -ffreestanding -nostdinc -O2 -c $< -o $@

@@ -2,6 +2,7 @@
 # build-lab.sh: one lab.c into lrusim-lab, inside the sandbox (runner/model/build.py).
 #
 #   build-lab.sh LAB.C INCLUDE LABDIR LABOBJ MAIN.O LIBMODEL.A OUT DEPS AST HOOK...
+#   build-lab.sh --prelude LABDIR OUT.gch      (make: the precompiled prelude.h)
 #
 # The lab.c is compiled to WebAssembly (clang --target=wasm32), linked with
 # the lab module's trusted part (LABOBJ/lab-rt.o, from lab-rt.c) exporting
@@ -14,6 +15,14 @@
 #   11 compiling (deps are written even then)   12 wasm-ld   13 wasm2c
 #   14 the C compile of the module   15 the link with the model
 set -u
+# the C compile of a module; its prelude (prelude.h) is precompiled with the
+# same flags, or gcc would not use it
+module_flags="-std=c11 -D_GNU_SOURCE -O1 -w -fstack-clash-protection
+ -DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=200"
+if [ "$1" = --prelude ]; then	# build-lab.sh --prelude LABDIR OUT.gch (make)
+	# shellcheck disable=SC2086
+	exec gcc $module_flags -I"$2" -x c-header "$2/prelude.h" -o "$3"
+fi
 src=$1 inc=$2 labdir=$3 labobj=$4 main=$5 lib=$6 out=$7 deps=$8 ast=$9
 shift 9
 exports=""
@@ -34,9 +43,7 @@ clang $lab_flags -O2 -c "$src" -o lab.o || exit 11
 # shellcheck disable=SC2086
 wasm-ld $ld_flags $exports lab.o "$labobj/lab-rt.o" -o lab.wasm || exit 12
 wasm2c lab.wasm -n lab -o lab_module.c || exit 13
-rt="-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -DWASM_RT_MAX_CALL_STACK_DEPTH=200"
 # shellcheck disable=SC2086
-gcc -std=c11 -D_GNU_SOURCE -O1 -w -fstack-clash-protection $rt -I. -I"$labdir" \
-	-c "$labdir/module.c" \
+gcc $module_flags -include "$labobj/prelude.h" -I. -I"$labdir" -c "$labdir/module.c" \
 	-o module.o || exit 14
 gcc module.o "$labobj/glue.o" "$main" "$lib" -o "$out" || exit 15

@@ -31,7 +31,8 @@ class Gradescope(unittest.TestCase):
             build = base / "source" / "build"
             (build / "model" / "fast").mkdir(parents=True)
             (build / "lab").mkdir()
-            for f in ("libmodel.a", "lrusim", "model/fast/main.o", "lab/glue.o", "lab/lab-rt.o"):
+            for f in ("libmodel.a", "lrusim", "model/fast/main.o", "lab/glue.o", "lab/lab-rt.o",
+                      "lab/prelude.h", "lab/prelude.h.gch"):
                 shutil.copy(ROOT / "build" / f, build / f)
             (base / "submission").mkdir()
             (base / "submission" / "lab.c").write_text(hostile.SOLUTION)

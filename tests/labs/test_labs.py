@@ -1,12 +1,13 @@
 """The labs as a student and an instructor use them, through ./lab."""
 import json
 import os
+import re
 import subprocess
 import tempfile
 import unittest
 from pathlib import Path
 
-from tests.util import ROOT
+from tests.util import BUILD, ROOT
 
 HERE = Path(__file__).resolve().parent
 from runner.labs import all_labs
@@ -240,6 +241,23 @@ class PredefinedNames(unittest.TestCase):
         names = self.fresh()
         self.assertNotIn("LRULAB_STALE_MARK", names)
         self.assertIn("__clang__", names)
+
+
+class LabModulePrelude(unittest.TestCase):
+    def test_the_precompiled_prelude_is_valid_for_the_module_compile(self) -> None:
+        """gcc silently ignores a precompiled header made with other flags
+        (every build would be slower, none wrong): build-lab.sh's own flags
+        must find build/lab/prelude.h.gch usable."""
+        script = (ROOT / "model" / "lab" / "build-lab.sh").read_text()
+        flags = re.search(r'^module_flags="([^"]*)"', script, re.M).group(1).split()
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "module.c"
+            src.write_text("int lrulab_prelude_probe;\n")
+            proc = subprocess.run(["gcc", *flags, "-include", str(BUILD / "lab" / "prelude.h"),
+                                   f"-I{ROOT / 'model' / 'lab'}", "-H", "-fsyntax-only",
+                                   str(src)], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr[-1000:])
+        self.assertIn(f"! {BUILD / 'lab' / 'prelude.h.gch'}", proc.stderr.splitlines())
 
 
 if __name__ == "__main__":

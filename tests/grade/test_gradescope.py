@@ -31,6 +31,16 @@ def honest() -> dict[str, str]:
     return {"lab.c": hostile.SOLUTION, "answers.txt": hostile.answers("Ada", hostile.L3)}
 
 
+def console(ag: Path, test: dict) -> str:
+    """The end of a failed boot's console, read before the scratch root goes."""
+    for line in test["output"].splitlines():
+        if line.startswith("console log: /autograder/"):
+            log = ag / line.split("/autograder/", 1)[1]
+            return "\n--- console tail ---\n" + log.read_text(errors="replace")[-2000:] \
+                if log.is_file() else ""
+    return ""
+
+
 class Bundle(unittest.TestCase):
     def test_bundle_grades_a_flat_submission(self) -> None:
         with tempfile.TemporaryDirectory() as tmp:
@@ -106,6 +116,13 @@ class SimulatedGradescope(unittest.TestCase):
     """setup.sh then run_autograder in /autograder under bubblewrap: no network,
     this machine's packages as the image, an apt-get that fails if called."""
 
+    def setUp(self) -> None:
+        probe = subprocess.run(["bwrap", "--unshare-net", "--unshare-pid", "--ro-bind", "/",
+                                "/", "--proc", "/proc", "true"], capture_output=True, text=True)
+        if probe.returncode != 0:
+            self.skipTest(f"SKIPPED: bubblewrap cannot make Gradescope's layout here: "
+                          f"{probe.stderr.strip()[:200]}")
+
     def grade(self, stage: str, *extra: str, timeout: float = 900) -> tuple[Path, dict]:
         tmp = tempfile.TemporaryDirectory()
         self.addCleanup(tmp.cleanup)
@@ -141,10 +158,10 @@ class SimulatedGradescope(unittest.TestCase):
             test = names.get(f"{hostile.L3} / {world}")
             self.assertIsNotNone(test, sorted(names))
             self.assertEqual(test["visibility"], "visible")
-            self.assertEqual(test["score"], test["max_score"], test["output"])
+            self.assertEqual(test["score"], test["max_score"], test["output"] + console(ag, test))
         self.assertIn(f"{hostile.L3} / cow-under-reclaim", names)   # the model's tests too
         self.assertEqual(data["score"], sum(t["max_score"] for t in data["tests"]),
                          data["output"])
         # booted in the kernel trees setup.sh built, not in a fresh one of its own
-        runs = list((ag / "source" / "build" / "kernel" / "runs").iterdir())
-        self.assertEqual(len(runs), 1, runs)
+        runs = list((ag / "source" / "build" / "kernel" / "runs").glob("*"))
+        self.assertEqual(len(runs), 1, f"kernel runs in setup's build/kernel: {runs}")

@@ -3,8 +3,10 @@
 #   make grade SUBMISSIONS=DIR [GRADES=build/grades] [LABS=ID,...] [JOBS=N] [FORCE=1]
 #                     grade a class: gradebook.csv, report.html, results.json
 #                     per student, grade.log in GRADES (docs/grading.md)
-#   make gradescope [LABS=ID]
-#                     build/gradescope/autograder.zip for Gradescope
+#   make gradescope [LABS=ID,...] [STAGE=model|kernel|all] [KERNEL_TARBALL=FILE]
+#                     build/gradescope/autograder.zip for Gradescope; with
+#                     STAGE=kernel or all, FILE (linux-2.4.17.tar.*) goes in the
+#                     bundle, else its setup.sh downloads it (docs/grading.md)
 #   make grade-bench  200 generated submissions, -j 2, timed
 
 PYTHON ?= python3
@@ -17,7 +19,9 @@ grade: model
 	./lab grade $(SUBMISSIONS) --out $(GRADES) $(if $(LABS),--labs $(LABS)) $(if $(JOBS),-j $(JOBS)) $(if $(FORCE),--force)
 
 gradescope:
-	$(PYTHON) -m runner.grade.gradescope build $(if $(LABS),--labs $(LABS))
+	$(PYTHON) -m runner.grade.gradescope build $(if $(LABS),--labs $(LABS)) \
+		$(if $(STAGE),--stage $(STAGE)) \
+		$(if $(filter kernel all,$(STAGE)),$(if $(KERNEL_TARBALL),--kernel-tarball $(KERNEL_TARBALL)))
 
 grade-bench: model
 	$(PYTHON) -m runner.grade.bench

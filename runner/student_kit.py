@@ -18,6 +18,9 @@ from runner.labs import BUILD, ROOT, all_labs
 from runner.skeleton import make_skeleton
 
 LEFT_OUT_NAMES = {"solution.c", "answers.txt"}
+# GitHub Classroom's workflow: where GitHub runs it in a student's repository
+WORKFLOW = Path("runner/grade/classroom-workflow.yml")
+WORKFLOW_IN_KIT = Path(".github/workflows/lrulab.yml")
 
 
 def tracked_files() -> list[Path]:
@@ -34,7 +37,7 @@ def left_out(rel: Path) -> bool:
         return True             # the whole fix, for instructors
     if rel in (Path("README.md"), Path("docs/student-kit.md")):
         return True             # the kit has its own README (docs/student-kit.md)
-    return parts[0] in ("tests", ".ci") or rel.name == "student_kit.py"
+    return parts[0] in ("tests", ".ci") or rel.name == "student_kit.py" or rel == WORKFLOW
 
 
 def build_kit(out: Path) -> Path:
@@ -47,6 +50,8 @@ def build_kit(out: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / rel, dest)
     shutil.copy2(ROOT / "docs" / "student-kit.md", out / "README.md")
+    (out / WORKFLOW_IN_KIT).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(ROOT / WORKFLOW, out / WORKFLOW_IN_KIT)
     for lab in all_labs():
         if lab.has_code:
             (out / "labs" / lab.id / "skeleton.c").write_text(

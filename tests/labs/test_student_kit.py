@@ -24,6 +24,7 @@ class StudentKit(unittest.TestCase):
                     self.assertNotIn("BEGIN SOLUTION", (kit / p).read_text(errors="replace"),
                                      str(p))
             self.assertIn(Path("labs/03-do-wp-page/skeleton.c"), files)
+            self.assertIn(Path(".github/workflows/lrulab.yml"), files)   # GitHub Classroom
             readme = (kit / "README.md").read_text()
             for secret in ("solution.c", "bad/", "good/", "answers.txt (the key)", "tests/"):
                 self.assertNotIn(secret, readme)

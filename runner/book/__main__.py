@@ -13,6 +13,7 @@ Exit 0 on success, 1 when the book has a problem (one line naming the file and t
 2 on bad usage.
 """
 import argparse
+import os
 import pathlib
 import sys
 
@@ -56,8 +57,9 @@ def cmd_build(args) -> int:
     for w in res.warnings:
         print(f"warning: {w}", file=sys.stderr)
     sizes = ", ".join(f"{k} {_size(v)}" for k, v in res.outputs.items())
-    print(f"book: {res.pages} pages, {res.figures} figures in {res.seconds:.1f} s -> "
-          f"{args.out} ({sizes})")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"book: {res.pages} pages, {res.figures} figures in {res.seconds:.1f} s "
+          f"({res.cpu_seconds:.1f} s CPU, load {load}) -> {args.out} ({sizes})")
     if args.strict and res.warnings:
         print(f"book: {len(res.warnings)} warning(s) with --strict", file=sys.stderr)
         return 1

@@ -57,7 +57,9 @@ class WholeBook(unittest.TestCase):
         with zipfile.ZipFile(self.out / "book.epub") as z:
             self.assertIn("mimetype", z.namelist())
         self.assertEqual((self.out / "book.pdf").read_bytes()[:5], b"%PDF-")
-        self.assertLess(self.res.seconds, 60)
+        # make book <= 20 s on the idle 2-core machine; the wall clock also counts the
+        # other jobs the machine runs, so the bound is on the build's own CPU time
+        self.assertLess(self.res.cpu_seconds, 30, f"wall {self.res.seconds:.1f} s")
         self.assertGreater(len(Pdf((self.out / "book.pdf").read_bytes()).pages), 40)
 
     def test_no_broken_internal_links(self):

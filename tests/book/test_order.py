@@ -84,12 +84,27 @@ class RealBook(unittest.TestCase):
                    "lab-01-race-0207": ["race-0207"],
                    "lab-02-leave-on-lru": ["patch-0212"],
                    "lab-03-do-wp-page": ["patch-0212"],
-                   "lab-04-swap-cache": ["patch-0212"]}
+                   "lab-04-swap-cache": ["patch-0212"],
+                   # the barrier, smp_rmb in shrink_cache, is named in these two
+                   "lab-05-barrier": ["memory-barriers", "aftermath"]}
         for lab, chapters in answers.items():
             if lab not in keys:
                 continue
             for chapter in chapters:
                 self.assertLess(keys.index(lab), keys.index(chapter), f"{lab} after {chapter}")
+
+    def test_no_page_before_a_lab_shows_its_answer(self):
+        # the code each lab asks for, which only a page after it may show
+        answers = {"lab-02-leave-on-lru": "if (TryLockPage(page))",
+                   "lab-03-do-wp-page": "page_count(old_page) == 1",
+                   "lab-05-barrier": "smp_rmb"}
+        _, pages, _, _ = prepare(ROOT)
+        keys = [p.key for p in pages]
+        for lab, answer in answers.items():
+            if lab not in keys:
+                continue
+            for page in pages[:keys.index(lab)]:
+                self.assertFalse(answer in page.text, f"{page.path} shows {lab}'s answer: {answer}")
 
 
 if __name__ == "__main__":

@@ -119,5 +119,18 @@ class Handouts(Small):
         self.assertNotIn("`chapters/", md)
 
 
+class RealChapters(unittest.TestCase):
+    def test_chapters_name_labs_by_link(self):
+        # "lab 05" in a chapter's prose is plain text; @lab:05 is a link to the lab
+        from runner.book.source import _lines_outside_code
+        for path in sorted((ROOT / "chapters").glob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            for n, line, code in _lines_outside_code(text):
+                prose = re.sub(r"`[^`]*`", "", line)
+                if not code and not line.startswith("#"):
+                    m = re.search(r"\b[Ll]ab \d\d\b", prose)
+                    self.assertIsNone(m, f"{path.name}:{n}: write @lab:NN, not {m and m.group(0)!r}")
+
+
 if __name__ == "__main__":
     unittest.main()

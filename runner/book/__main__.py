@@ -19,7 +19,7 @@ import sys
 
 from .source import BookError
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from runner.paths import ROOT
 
 
 def main(argv) -> int:

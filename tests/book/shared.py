@@ -7,7 +7,7 @@ import tempfile
 
 from runner.book.build import build
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.util import ROOT
 TOOLS = [t for t in ("pandoc", "dot", "weasyprint") if shutil.which(t) is None]
 SKIP = f"book tools missing: {' '.join(TOOLS)} (make book-deps installs them)" if TOOLS else ""
 

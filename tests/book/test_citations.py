@@ -10,7 +10,7 @@ from runner.book import messages
 from runner.book.build import prepare
 from runner.book.source import BookError
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.util import ROOT
 KNOWN = "Pine.LNX.4.21.0202121929230.1468-100000@localhost.localdomain"
 
 

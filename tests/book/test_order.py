@@ -11,7 +11,7 @@ from runner.book import site
 from runner.book.build import prepare, single_markdown
 from runner.book.source import BookError
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
+from tests.util import ROOT
 
 
 def tree(order: str | None, chapters: list[str], labs: list[str]) -> pathlib.Path:

@@ -106,8 +106,8 @@ def plan_for(failure) -> Plan:
     trace = data.get("trace") or []
     sched = (data.get("minimized") or {}).get("schedule", data.get("schedule", ""))
     if not trace or not sched.strip():
-        return Plan(None, "no preemption: the default schedule fails, so a plain run "
-                    "of the kernel's workloads is the replay")
+        return Plan(None, "no preemption (the default schedule fails: a plain run is "
+                    "the replay)")
     runs = _runs(trace)
     for i, run in enumerate(runs[:-1]):
         held = run[-1]
@@ -142,9 +142,9 @@ def plan_for(failure) -> Plan:
     return Plan(None, "no context is preempted and resumed in the schedule")
 
 
-def plan_for_lab(lab, lab_c, label: str) -> Plan:
-    """Run the lab's model tests on lab_c (as the model stage does) and plan
-    the replay of the first failure; Plan(None, ...) when the model passes."""
+def first_failure(lab, lab_c, label: str):
+    """The lab's model tests on lab_c, as the model stage runs them: (test
+    name, lrusim.Failure) of the first that fails, or None."""
     from runner.model import lrusim
     from runner.model.build import build_lab_binary
 
@@ -153,7 +153,17 @@ def plan_for_lab(lab, lab_c, label: str) -> Plan:
         out = lrusim.run(binary, "student", t.scenario, t.strategies, t.check, t.cpus,
                          t.up, memory=t.memory)
         if out.failure:
-            plan = plan_for(out.failure)
-            return Plan(plan.rule, f"{t.name}: {out.failure.checker}; {plan.why}",
-                        plan.flavours, plan.workloads)
-    return Plan(None, "the model found no failure")
+            return t.name, out.failure
+    return None
+
+
+def plan_for_lab(lab, lab_c, label: str) -> Plan:
+    """The replay of the first model failure of lab_c; Plan(None, ...) when
+    the model passes."""
+    found = first_failure(lab, lab_c, label)
+    if found is None:
+        return Plan(None, "the model found no failure")
+    name, failure = found
+    plan = plan_for(failure)
+    return Plan(plan.rule, f"{name}: {failure.checker}; {plan.why}", plan.flavours,
+                plan.workloads)

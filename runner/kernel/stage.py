@@ -80,8 +80,9 @@ def run(lab: Path | None, tree: Path | None = None,
         timeout: float = TIMEOUT, label: str | None = None,
         plan: replay.Plan | None = None) -> StageVerdict:
     """Build lab (None: no lab.c, i.e. the 12 Feb patch) into each flavour and boot it.
-    workloads may carry kernel words too (lrulab_delay=2000); a plan with a
-    rule adds its workloads and rule on the flavours it names."""
+    workloads may carry kernel words too (lrulab_delay=2000).  With a plan that
+    has a rule, each flavour it names boots a second time with the plan's
+    workloads and rule (a second FlavourVerdict of that flavour, replay set)."""
     tree = tree or source.find()
     if tree is None:
         raise source.SourceError("no Linux 2.4.17 tree: run `make kernel-src`")
@@ -99,24 +100,25 @@ def run(lab: Path | None, tree: Path | None = None,
             verdict.flavours.append(FlavourVerdict(f, False, [f"build: {e}"], {}, {}, [],
                                                    "", 0.0, str(e)))
             continue
-        replayed = plan is not None and plan.rule is not None and f in plan.flavours
-        words = workloads
-        if replayed:
-            # the replay's workloads first: the rule's waits are spent on them,
-            # not on a workload that cannot take the schedule's path (the guest
-            # runs its workloads in command-line order)
-            words = tuple(dict.fromkeys((*plan.kernel_words(), *workloads)))
-        r = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=words,
-                      timeout=max(timeout, REPLAY_TIMEOUT) if replayed else timeout)
-        problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
-        tests = {name: ok for name, (ok, _) in r.tests().items()}
-        problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
-        fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests, r.counters(),
-                            qemu.decode_oops(r.console, b.system_map) if problems else [],
-                            r.console_log, round(r.seconds, 2),
-                            replay=plan.rule if replayed else None)
-        verdict.flavours.append(fv)
-        verdict.passed = verdict.passed and fv.passed
+        boots = [(workloads, None, run_dir, timeout)]
+        if plan is not None and plan.rule is not None and f in plan.flavours:
+            # a boot of its own, with the plan's workloads only: the plain
+            # boot's verdict stays what it was, and the rule's waits are spent
+            # on workloads that can take the schedule's path
+            boots.append((plan.kernel_words(), plan.rule, run_dir / "replay",
+                          max(timeout, REPLAY_TIMEOUT)))
+        for words, rule, where, limit in boots:
+            r = qemu.boot(b.bzimage, initrd, where, f, smp=f == "smp", workloads=words,
+                          timeout=limit)
+            problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
+            tests = {name: ok for name, (ok, _) in r.tests().items()}
+            problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
+            fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests,
+                                r.counters(),
+                                qemu.decode_oops(r.console, b.system_map) if problems else [],
+                                r.console_log, round(r.seconds, 2), replay=rule)
+            verdict.flavours.append(fv)
+            verdict.passed = verdict.passed and fv.passed
     (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
     return verdict
 
@@ -174,28 +176,39 @@ def grade_kernel(lab: Lab, lab_c: Path, label: str) -> list[Result]:
     plan = replay.plan_for_lab(lab, lab_c, label)
     verdict = run(lab_c, tree=tree, label=label, plan=plan)
     results = []
-    for fv in verdict.flavours:
-        if fv.build_error:
-            results.append(Result(f"kernel-{fv.flavour}", 0, halves[fv.flavour],
-                                  f"does not build in the kernel: {fv.build_error}\n"
+    for f in dict.fromkeys(fv.flavour for fv in verdict.flavours):
+        boots = [fv for fv in verdict.flavours if fv.flavour == f]
+        if boots[0].build_error:
+            results.append(Result(f"kernel-{f}", 0, halves[f],
+                                  f"does not build in the kernel: {boots[0].build_error}\n"
                                   f"run {verdict.run_id}\n"))
             continue
+        lines = []
+        for fv in boots:
+            lines += _boot_lines(fv, verdict.run_id, plan)
+        passed = all(fv.passed for fv in boots)
+        results.append(Result(f"kernel-{f}", halves[f] if passed else 0, halves[f],
+                              "\n".join(lines) + "\n"))
+    return results
+
+
+def _boot_lines(fv: FlavourVerdict, run_id: str, plan: replay.Plan) -> list[str]:
+    """The feedback of one boot."""
+    if fv.replay:
+        met = fv.counters.get("replay_met", 0)
+        lines = [f"booted {fv.flavour.upper()} again in {fv.seconds} s, replaying the "
+                 f"model's schedule ({plan.why}) with {' '.join(plan.workloads)} and "
+                 f"lrulab_replay={fv.replay}: " +
+                 ("met" if met else f"not met in {fv.counters['replay_tries']} waits"
+                  if "replay_tries" in fv.counters else "no report from the guest")]
+    else:
         lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the "
                  f"{', '.join(WORKLOADS[:-1])} and {WORKLOADS[-1]} workloads "
-                 f"(run {verdict.run_id})"]
-        if fv.replay:
-            met = fv.counters.get("replay_met", 0)
-            lines.append(f"replayed the model's schedule ({plan.why}): lrulab_replay="
-                         f"{fv.replay}, " + ("met" if met else
-                         f"not met in {fv.counters['replay_tries']} waits"
-                         if "replay_tries" in fv.counters else "no report from the guest"))
-        lines += [f"problem: {p}" for p in fv.problems]
-        lines += [f"  {o}" for o in fv.oops]
-        if fv.counters:
-            lines.append("counters: " + " ".join(f"{k}={v}" for k, v in
-                                                 sorted(fv.counters.items())))
-        lines.append(f"console log: {fv.console_log}")
-        results.append(Result(f"kernel-{fv.flavour}",
-                              halves[fv.flavour] if fv.passed else 0,
-                              halves[fv.flavour], "\n".join(lines) + "\n"))
-    return results
+                 f"(run {run_id})"]
+    lines += [f"problem: {p}" for p in fv.problems]
+    lines += [f"  {o}" for o in fv.oops]
+    if fv.counters:
+        lines.append("counters: " + " ".join(f"{k}={v}" for k, v in
+                                             sorted(fv.counters.items())))
+    lines.append(f"console log: {fv.console_log}")
+    return lines

@@ -33,16 +33,16 @@ def _key(lab_c: Path) -> str:
     return hashlib.sha256(lab_c.read_bytes() + patches.digest().encode()).hexdigest()[:16]
 
 
-def _kernel(verdict: stage.StageVerdict) -> str:
-    """'rejected (smp: first problem)' or 'passes', with the replay's outcome."""
-    failed = [fv for fv in verdict.flavours if not fv.passed]
-    met = [fv for fv in verdict.flavours if fv.replay and fv.counters.get("replay_met")]
-    replayed = [fv for fv in verdict.flavours if fv.replay]
+def _kernel(boots: list[stage.FlavourVerdict]) -> str:
+    """'rejected (smp: first problem)' or 'passes (up smp)', and for replay
+    boots whether the rendezvous was met."""
+    failed = [fv for fv in boots if not fv.passed]
     note = ""
-    if replayed:
-        note = "; replay met" if met else "; replay not met"
+    if any(fv.replay for fv in boots):
+        met = sum(1 for fv in boots if fv.counters.get("replay_met"))
+        note = "; met" if met else "; not met"
     if not failed:
-        return f"passes ({' '.join(fv.flavour for fv in verdict.flavours)}){note}"
+        return f"passes ({' '.join(fv.flavour for fv in boots)}){note}"
     first = failed[0].problems[0] if failed[0].problems else "failed"
     first = first.split(": ", 1)[-1][:60]
     return f"rejected ({' '.join(fv.flavour for fv in failed)}: {first}){note}"
@@ -66,22 +66,21 @@ def variant_row(lab_id: str, lab_c: Path, boot: str, cache: dict, tree, log) -> 
                "workloads": list(plan.workloads)}
     plan = replay.Plan(row["rule"], row["why"], tuple(row["flavours"]),
                        tuple(row["workloads"]))
-    if boot == "all" or (boot == "planned" and plan.rule):
-        if plan.rule and "with" not in row:
-            t0 = time.monotonic()
-            v = stage.run(lab_c, tree=tree, flavours=plan.flavours, plan=plan,
-                          label=str(lab_c))
-            row["with"] = _kernel(v)
-            row["with_seconds"] = round(time.monotonic() - t0, 1)
-            row["with_run"] = v.run_id
-            log(f"{name}: with replay: {row['with']} ({row['with_seconds']} s)")
-        if "without" not in row:
-            v = stage.run(lab_c, tree=tree, label=str(lab_c))
-            row["without"] = _kernel(v)
-            row["without_run"] = v.run_id
-            log(f"{name}: without replay: {row['without']}")
+    if (boot == "all" or (boot == "planned" and plan.rule)) and "without" not in row:
+        # one stage run: the plain boots, and the replay boots of the plan
+        t0 = time.monotonic()
+        v = stage.run(lab_c, tree=tree, plan=plan, label=str(lab_c))
+        row["seconds"] = round(time.monotonic() - t0, 1)
+        row["run"] = v.run_id
+        row["without"] = _kernel([fv for fv in v.flavours if not fv.replay])
+        replayed = [fv for fv in v.flavours if fv.replay]
+        if replayed:
+            row["with"] = _kernel(replayed)
+            row["replay_seconds"] = sum(fv.seconds for fv in replayed)
         row["load"] = round(os.getloadavg()[0], 1)
         row["when"] = time.strftime("%Y-%m-%d %H:%M")
+        log(f"{name}: without replay {row['without']}; with {row.get('with')} "
+            f"({row['seconds']} s, load {row['load']})")
     cache[name] = row
     return row
 

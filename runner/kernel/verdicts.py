@@ -39,13 +39,34 @@ def _kernel(boots: list[stage.FlavourVerdict]) -> str:
     failed = [fv for fv in boots if not fv.passed]
     note = ""
     if any(fv.replay for fv in boots):
-        met = sum(1 for fv in boots if fv.counters.get("replay_met"))
-        note = "; met" if met else "; not met"
+        note = "; met" if any(_met(fv) for fv in boots) else "; not met"
     if not failed:
         return f"passes ({' '.join(fv.flavour for fv in boots)}){note}"
     first = failed[0].problems[0] if failed[0].problems else "failed"
-    first = first.split(": ", 1)[-1][:60]
+    first = first.replace(f"{paths.REPO}/", "").split(": ", 1)[-1][:60]
     return f"rejected ({' '.join(fv.flavour for fv in failed)}: {first}){note}"
+
+
+def _met(fv: stage.FlavourVerdict) -> bool:
+    """Was the replay's wait met?  The counters, or the console when the boot
+    died before the guest copied them (a met 7 Feb replay usually does)."""
+    if fv.counters.get("replay_met"):
+        return True
+    try:
+        return "lrulab: replay met" in Path(fv.console_log).read_text(errors="replace")
+    except OSError:
+        return False
+
+
+def _rederive(row: dict) -> None:
+    """with/without from the run's own verdict.json, the one record of it."""
+    f = paths.build_dir() / "runs" / row["run"] / "verdict.json"
+    if not f.is_file():
+        return
+    boots = [stage.FlavourVerdict(**d) for d in json.loads(f.read_text())["flavours"]]
+    row["without"] = _kernel([fv for fv in boots if not fv.replay])
+    if any(fv.replay for fv in boots):
+        row["with"] = _kernel([fv for fv in boots if fv.replay])
 
 
 def variant_row(lab_id: str, lab_c: Path, boot: str, cache: dict, tree, log) -> dict:
@@ -81,6 +102,8 @@ def variant_row(lab_id: str, lab_c: Path, boot: str, cache: dict, tree, log) -> 
         row["when"] = time.strftime("%Y-%m-%d %H:%M")
         log(f"{name}: without replay {row['without']}; with {row.get('with')} "
             f"({row['seconds']} s, load {row['load']})")
+    if "run" in row:
+        _rederive(row)
     cache[name] = row
     return row
 

@@ -39,23 +39,12 @@ def _kernel(boots: list[stage.FlavourVerdict]) -> str:
     failed = [fv for fv in boots if not fv.passed]
     note = ""
     if any(fv.replay for fv in boots):
-        note = "; met" if any(_met(fv) for fv in boots) else "; not met"
+        note = "; met" if any(stage.replay_met(fv) for fv in boots) else "; not met"
     if not failed:
         return f"passes ({' '.join(fv.flavour for fv in boots)}){note}"
     first = failed[0].problems[0] if failed[0].problems else "failed"
     first = first.replace(f"{paths.REPO}/", "").split(": ", 1)[-1][:60]
     return f"rejected ({' '.join(fv.flavour for fv in failed)}: {first}){note}"
-
-
-def _met(fv: stage.FlavourVerdict) -> bool:
-    """Was the replay's wait met?  The counters, or the console when the boot
-    died before the guest copied them (a met 7 Feb replay usually does)."""
-    if fv.counters.get("replay_met"):
-        return True
-    try:
-        return "lrulab: replay met" in Path(fv.console_log).read_text(errors="replace")
-    except OSError:
-        return False
 
 
 def _rederive(row: dict) -> None:

@@ -7,6 +7,8 @@
   stage   the kernel stage for one lab.c: UP + SMP build and boot, a JSON verdict
   campaign  boot one kernel N times, count crashes and other problems
   bench   timings: full and incremental builds, boots, per-lab kernel stage
+  verdicts  every bad variant: the model's failure, the kernel's verdict with replay and
+          without; --write-docs puts the table in docs/kernel.md
   verify  check a tree against kernel-tree-patches/checksums.sha256
   pin     (maintainers) rewrite checksums.sha256 from a pristine tree
 
@@ -24,7 +26,8 @@ from pathlib import Path
 
 from runner.debug.kernel import KernelDebug, KernelDebugError
 
-from . import bench, build, campaign, guest, labobj, patches, paths, qemu, source, stage
+from . import (bench, build, campaign, guest, labobj, patches, paths, qemu, source, stage,
+               verdicts)
 
 NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
            f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
@@ -137,6 +140,19 @@ def cmd_bench(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verdicts(a: argparse.Namespace) -> int:
+    tree = tree_or_exit(a.kernel_src) if a.boot != "none" else None
+    labs = tuple(a.lab) if a.lab else verdicts.LABS
+    cache = verdicts.collect(labs, tuple(a.variant), a.boot, tree)
+    text = verdicts.table(cache)
+    if a.write_docs:
+        verdicts.write_doc(text)
+        print(f"{verdicts.DOC}: verdict table written")
+    else:
+        print(text)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python3 -m runner.kernel", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -195,6 +211,19 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=120)
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_campaign)
+    s = sub.add_parser("verdicts", help="the verdict table: model, kernel with and "
+                       "without replay, for every bad variant")
+    s.add_argument("--lab", action="append", choices=verdicts.LABS,
+                   help="only this lab (repeatable)")
+    s.add_argument("--variant", action="append", default=[],
+                   help="only this bad variant, by name (repeatable)")
+    s.add_argument("--boot", choices=("none", "planned", "all"), default="none",
+                   help="boot the kernel for no variant (the cached verdicts only), those "
+                   "with a replay plan, or all (slow: about a minute each)")
+    s.add_argument("--write-docs", action="store_true",
+                   help="replace the table in docs/kernel.md")
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_verdicts)
     s = sub.add_parser("bench", help="time builds and boots")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_bench)

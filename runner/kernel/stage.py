@@ -13,6 +13,11 @@ compile fails that flavour with the compiler's first error, naming the
 student's file; a kernel BUG/oops/panic, an LRULAB-CHECK, a deadlock or
 stuck CPU (the harness's watchdog), a leak, a hang (timeout) or a failed
 guest workload fails its flavour.
+
+When the model rejects the lab.c with a schedule that preempts one context
+for another, grade_kernel boots that schedule too (replay.py): the flavours
+the replay needs get its workloads and its lrulab_replay= rule, and the
+feedback says whether the kernel met the schedule's rendezvous.
 """
 from __future__ import annotations
 
@@ -25,11 +30,13 @@ from runner import static_check
 from runner.labs import Lab, LabError
 from runner.results import Result
 
-from . import build, guest, labsource, paths, qemu, source
+from . import build, guest, labsource, paths, qemu, replay, source
 
 WORKLOADS = ("cow", "swap", "pin", "pressure")
 # A backstop only: the harness's watchdog ends a stuck run within seconds.
 TIMEOUT = 90.0
+# a replay adds its workloads (race: 20 rounds) and waits of up to 16 x 0.5 s
+REPLAY_TIMEOUT = 150.0
 IN_KERNEL_NAME = "lrulab_lab.c"       # how the kernel's BUG() names the lab.c
 
 
@@ -44,6 +51,7 @@ class FlavourVerdict:
     console_log: str
     seconds: float
     build_error: str | None = None
+    replay: str | None = None          # the lrulab_replay= rule of this boot, if any
 
 
 @dataclass
@@ -69,9 +77,12 @@ def run_name(lab: Path | None) -> str:
 def run(lab: Path | None, tree: Path | None = None,
         flavours: tuple[str, ...] = paths.FLAVOURS,
         workloads: tuple[str, ...] = WORKLOADS, out: Path | None = None,
-        timeout: float = TIMEOUT, label: str | None = None) -> StageVerdict:
+        timeout: float = TIMEOUT, label: str | None = None,
+        plan: replay.Plan | None = None) -> StageVerdict:
     """Build lab (None: no lab.c, i.e. the 12 Feb patch) into each flavour and boot it.
-    workloads may carry kernel words too (lrulab_delay=2000)."""
+    workloads may carry kernel words too (lrulab_delay=2000).  With a plan that
+    has a rule, each flavour it names boots a second time with the plan's
+    workloads and rule (a second FlavourVerdict of that flavour, replay set)."""
     tree = tree or source.find()
     if tree is None:
         raise source.SourceError("no Linux 2.4.17 tree: run `make kernel-src`")
@@ -89,16 +100,25 @@ def run(lab: Path | None, tree: Path | None = None,
             verdict.flavours.append(FlavourVerdict(f, False, [f"build: {e}"], {}, {}, [],
                                                    "", 0.0, str(e)))
             continue
-        r = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=workloads,
-                      timeout=timeout)
-        problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
-        tests = {name: ok for name, (ok, _) in r.tests().items()}
-        problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
-        fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests, r.counters(),
-                            qemu.decode_oops(r.console, b.system_map) if problems else [],
-                            r.console_log, round(r.seconds, 2))
-        verdict.flavours.append(fv)
-        verdict.passed = verdict.passed and fv.passed
+        boots = [(workloads, None, run_dir, timeout)]
+        if plan is not None and plan.rule is not None and f in plan.flavours:
+            # a boot of its own, with the plan's workloads only: the plain
+            # boot's verdict stays what it was, and the rule's waits are spent
+            # on workloads that can take the schedule's path
+            boots.append((plan.kernel_words(), plan.rule, run_dir / "replay",
+                          max(timeout, REPLAY_TIMEOUT)))
+        for words, rule, where, limit in boots:
+            r = qemu.boot(b.bzimage, initrd, where, f, smp=f == "smp", workloads=words,
+                          timeout=limit)
+            problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
+            tests = {name: ok for name, (ok, _) in r.tests().items()}
+            problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
+            fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests,
+                                r.counters(),
+                                qemu.decode_oops(r.console, b.system_map) if problems else [],
+                                r.console_log, round(r.seconds, 2), replay=rule)
+            verdict.flavours.append(fv)
+            verdict.passed = verdict.passed and fv.passed
     (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
     return verdict
 
@@ -153,24 +173,53 @@ def grade_kernel(lab: Lab, lab_c: Path, label: str) -> list[Result]:
     tree = _tree()
     if tree is None:
         raise LabError(f"--stage kernel: {NO_TREE}")
-    verdict = run(lab_c, tree=tree, label=label)
+    plan = replay.plan_for_lab(lab, lab_c, label)
+    verdict = run(lab_c, tree=tree, label=label, plan=plan)
     results = []
-    for fv in verdict.flavours:
-        if fv.build_error:
-            results.append(Result(f"kernel-{fv.flavour}", 0, halves[fv.flavour],
-                                  f"does not build in the kernel: {fv.build_error}\n"
+    for f in dict.fromkeys(fv.flavour for fv in verdict.flavours):
+        boots = [fv for fv in verdict.flavours if fv.flavour == f]
+        if boots[0].build_error:
+            results.append(Result(f"kernel-{f}", 0, halves[f],
+                                  f"does not build in the kernel: {boots[0].build_error}\n"
                                   f"run {verdict.run_id}\n"))
             continue
+        lines = []
+        for fv in boots:
+            lines += _boot_lines(fv, verdict.run_id, plan)
+        passed = all(fv.passed for fv in boots)
+        results.append(Result(f"kernel-{f}", halves[f] if passed else 0, halves[f],
+                              "\n".join(lines) + "\n"))
+    return results
+
+
+def replay_met(fv: FlavourVerdict) -> bool:
+    """Was the replay's wait met?  The counters, or the console when the boot
+    died before the guest copied them (a met 7 Feb replay usually does)."""
+    if fv.counters.get("replay_met"):
+        return True
+    try:
+        return "lrulab: replay met" in Path(fv.console_log).read_text(errors="replace")
+    except OSError:
+        return False
+
+
+def _boot_lines(fv: FlavourVerdict, run_id: str, plan: replay.Plan) -> list[str]:
+    """The feedback of one boot."""
+    if fv.replay:
+        lines = [f"booted {fv.flavour.upper()} again in {fv.seconds} s, replaying the "
+                 f"model's schedule ({plan.why}) with {' '.join(plan.workloads)} and "
+                 f"lrulab_replay={fv.replay}: " +
+                 ("met" if replay_met(fv) else
+                  f"not met in {fv.counters['replay_tries']} waits"
+                  if "replay_tries" in fv.counters else "not met before the boot ended")]
+    else:
         lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the "
                  f"{', '.join(WORKLOADS[:-1])} and {WORKLOADS[-1]} workloads "
-                 f"(run {verdict.run_id})"]
-        lines += [f"problem: {p}" for p in fv.problems]
-        lines += [f"  {o}" for o in fv.oops]
-        if fv.counters:
-            lines.append("counters: " + " ".join(f"{k}={v}" for k, v in
-                                                 sorted(fv.counters.items())))
-        lines.append(f"console log: {fv.console_log}")
-        results.append(Result(f"kernel-{fv.flavour}",
-                              halves[fv.flavour] if fv.passed else 0,
-                              halves[fv.flavour], "\n".join(lines) + "\n"))
-    return results
+                 f"(run {run_id})"]
+    lines += [f"problem: {p}" for p in fv.problems]
+    lines += [f"  {o}" for o in fv.oops]
+    if fv.counters:
+        lines.append("counters: " + " ".join(f"{k}={v}" for k, v in
+                                             sorted(fv.counters.items())))
+    lines.append(f"console log: {fv.console_log}")
+    return lines

@@ -265,6 +265,8 @@ static void sleep_carry(struct sleep_set *to, const struct sleep_set *from,
  * and the choices whose subtrees are done (they sleep in the next ones).
  */
 static int prefix[MAX_STEPS];
+_Static_assert(MAX_CHOICES <= 32, "a node's choices are bits of an unsigned");
+_Static_assert(SIM_MAX_CTX <= 32, "contexts are bits of an unsigned");
 static unsigned tried[MAX_STEPS];	/* indices tried, a mask */
 static unsigned backtrack[MAX_STEPS];	/* --por on: indices a race asks for */
 static int segment[MAX_STEPS];		/* where its context's run of steps began */
@@ -509,16 +511,25 @@ static int ctx_of_id(int id)
 	return id / (SIM_MAX_CPUS + 1);
 }
 
-/* Node @i must also try context @ctx (all it can do, if @ctx cannot go). */
-static void want_at(int i, int ctx)
+/*
+ * Node @i must also try context @ctx, an irq on the @cpu where it ran in
+ * the race (else on any cpu; all the node can do if @ctx cannot go there).
+ */
+static void want_at(int i, int ctx, int cpu)
 {
-	unsigned m = 0;
+	unsigned any = 0, here = 0;
 	int o;
 
-	for (o = 0; o < nr_opts[i]; o++)
-		if (ctx_of_id(node_ids[i][o]) == ctx)
-			m |= 1u << o;
-	backtrack[i] |= m ? m : (1u << nr_opts[i]) - 1;
+	for (o = 0; o < nr_opts[i]; o++) {
+		int id = node_ids[i][o];
+
+		if (ctx_of_id(id) != ctx)
+			continue;
+		any |= 1u << o;
+		if (id % (SIM_MAX_CPUS + 1) == 0 || id % (SIM_MAX_CPUS + 1) == 1 + cpu)
+			here |= 1u << o;
+	}
+	backtrack[i] |= here ? here : any ? any : (1u << nr_opts[i]) - 1;
 }
 
 /*
@@ -583,9 +594,9 @@ static void find_races(const struct run_result *r, int from)
 				continue;
 			i = last[c];
 			if (prev < 0 || hb[prev][c] < i + 1) {
-				want_at(i, q);
+				want_at(i, q, sj->chosen.cpu);
 				if (cont[i])	/* a switch at i is a preemption */
-					want_at(segment[i], q);
+					want_at(segment[i], q, sj->chosen.cpu);
 			}
 			for (k = 0; k < SIM_MAX_CTX; k++)
 				if (hb[i][k] > hb[j][k])

@@ -334,11 +334,15 @@ static void fp_pte(struct footprint *fp, const pte_t *a, const pte_t *b)
 
 static void fp_changes(struct footprint *fp)
 {
+	/* most steps change one page or none: compare the whole first */
+	bool pages = memcmp(fp_before.pages, mem_map, sizeof(mem_map));
 	int i, j;
 
-	for (i = 0; i < NR_PAGES; i++) {
+	for (i = 0; pages && i < NR_PAGES; i++) {
 		const struct page *a = &fp_before.pages[i], *b = &mem_map[i];
 
+		if (!memcmp(a, b, sizeof(*a)))
+			continue;
 		if (a->lru.next != b->lru.next || a->lru.prev != b->lru.prev)
 			fp_touch(fp, FP_LRU, true);
 		if (a->count.counter != b->count.counter || a->flags != b->flags ||

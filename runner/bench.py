@@ -113,6 +113,7 @@ def main() -> int:
         row(f"dfs:2, fix-0212 x 4 scenarios, --memory {memory}",
             f"{int(total_runs)} schedules, {total_secs:.2f} s",
             "baseline" if memory == "sc" else "")
+    por_rows()
     # 3. the same code on real threads for 100x the explorer's time
     budget = max(100 * best, args.stress_floor)
     iterations, hits = stress(budget)
@@ -132,6 +133,53 @@ def main() -> int:
     row("./lab check (every reference, bad variant, skeleton)",
         f"{time.monotonic() - t0:.2f} s, rc {proc.returncode}")
     return 0
+
+
+def por_rows() -> None:
+    """Partial-order reduction (lrusim --por, docs/memory-model.md): the same
+    searches with sleep sets and dynamic POR on and off, side by side."""
+    scenarios = json.loads(subprocess.run([str(BUILD / "lrusim"), "--list", "--json"],
+                                          capture_output=True, text=True,
+                                          check=True).stdout)["scenarios"]
+    fixed = ["fix-0212", "defer-2427", "irqsafe-lru-25"]
+    runs = {"on": 0, "off": 0}
+    secs = {"on": 0.0, "off": 0.0}
+    for scenario in scenarios:
+        got = {}
+        for por in ("off", "on"):
+            n, _, t, failure = explore("--variant", "fix-0212", "--scenario", scenario,
+                                       "--por", por, "--strategy", "dfs:2")
+            assert failure is None, (scenario, por, failure)
+            got[por] = n
+            runs[por] += n
+            secs[por] += t
+        row(f"  fix-0212 dfs:2 {scenario}, schedules --por off / on",
+            f"{got['off']} / {got['on']} ({got['off'] / got['on']:.1f}x)")
+    row(f"fix-0212 dfs:2, all {len(scenarios)} scenarios, schedules --por off / on",
+        f"{runs['off']} / {runs['on']} ({runs['off'] / runs['on']:.1f}x)", ">= 10x fewer")
+    row("  ... schedules per second, --por off / on",
+        f"{runs['off'] / secs['off']:,.0f} / {runs['on'] / secs['on']:,.0f}")
+    row("  ... seconds, --por off / on", f"{secs['off']:.2f} / {secs['on']:.2f}")
+    totals = {}
+    for strategy, por in (("dfs:2", "off"), ("dfs:3", "on")):
+        n_all = t_all = 0.0
+        for variant in fixed:
+            for scenario in scenarios:
+                n, _, t, failure = explore("--variant", variant, "--scenario", scenario,
+                                           "--por", por, "--strategy", strategy)
+                assert failure is None, (variant, scenario, strategy, failure)
+                n_all += n
+                t_all += t
+        totals[strategy] = t_all
+        row(f"{strategy} --por {por}, 3 fixed variants x {len(scenarios)} scenarios",
+            f"{int(n_all)} schedules, {t_all:.2f} s",
+            "baseline" if por == "off" else f"<= {totals['dfs:2']:.2f} s")
+    for por in ("off", "on"):
+        n, _, t, failure = explore("--variant", "fix-0212", "--scenario", "unlock-then-free",
+                                   "--memory", "weak", "--por", por, "--strategy", "dfs:4")
+        assert failure and failure["bound"] == 3, (por, failure)
+        row(f"weak finds Hugh's barrier BUG (fix-0212, dfs:4), --por {por}",
+            f"{t * 1000:.1f} ms, {n} schedules")
 
 
 def grade_one_submission() -> float:

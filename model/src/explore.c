@@ -206,25 +206,128 @@ static int replay_choose(struct chooser *self, const struct choice *opts,
 	return dflt;
 }
 
+/*
+ * Sleep sets (Godefroid 1996), for dfs with --por on.  A transition is a
+ * context's next step, or an interrupt delivered on a cpu; its id is the
+ * same in every run with the same prefix.  After the subtree of one choice
+ * at a node is explored, that choice sleeps in the subtrees of the node's
+ * later choices until a step dependent on it is taken (fp_independent):
+ * every schedule it would start there is the same partial order as one
+ * explored already, its independent steps swapped.
+ */
+struct sleeper {
+	short id;
+	struct footprint fp;		/* what it did where it was explored */
+};
+
+struct sleep_set {
+	int n;
+	struct sleeper s[MAX_CHOICES];
+};
+
+static int transition_id(const struct choice *c)
+{
+	return c->ctx * (SIM_MAX_CPUS + 1) + (c->kind == CH_IRQ ? 1 + c->cpu : 0);
+}
+
+static bool asleep(const struct sleep_set *ss, int id)
+{
+	int i;
+
+	for (i = 0; i < ss->n; i++)
+		if (ss->s[i].id == id)
+			return true;
+	return false;
+}
+
+static void sleep_add(struct sleep_set *ss, int id, const struct footprint *fp)
+{
+	if (ss->n < MAX_CHOICES && !asleep(ss, id))
+		ss->s[ss->n++] = (struct sleeper){ (short)id, *fp };
+	/* a full set forgets a sleeper: less pruning, never a lost schedule */
+}
+
+/* The sleepers of @from that @fp (the step taken, transition @id) lets sleep on. */
+static void sleep_carry(struct sleep_set *to, const struct sleep_set *from,
+			int id, const struct footprint *fp)
+{
+	int i;
+
+	for (i = 0; i < from->n; i++)
+		if (from->s[i].id != id && fp_independent(&from->s[i].fp, fp))
+			sleep_add(to, from->s[i].id, &from->s[i].fp);
+}
+
+/*
+ * The state of the depth-first search, one entry per step of the last
+ * run: the index taken and how many preemptions the run had made before
+ * it; with --por on also each node's transitions, its sleep set on entry
+ * and the choices whose subtrees are done (they sleep in the next ones).
+ */
+static int prefix[MAX_STEPS];
+_Static_assert(MAX_CHOICES <= 32, "a node's choices are bits of an unsigned");
+_Static_assert(SIM_MAX_CTX <= 32, "contexts are bits of an unsigned");
+static unsigned tried[MAX_STEPS];	/* indices tried, a mask */
+static unsigned backtrack[MAX_STEPS];	/* --por on: indices a race asks for */
+static int segment[MAX_STEPS];		/* where its context's run of steps began */
+static int preempts_before[MAX_STEPS];
+static int nr_opts[MAX_STEPS];
+static int dflt_idx[MAX_STEPS];		/* the index taken first */
+static bool cont[MAX_STEPS];
+static short node_ids[MAX_STEPS][MAX_CHOICES];
+static int sim_dflt[MAX_STEPS];		/* the machine's default there */
+static struct sleep_set sleep_in[MAX_STEPS], done_at[MAX_STEPS];
+
 /* Replay a prefix of choice indices, then take the default. */
 struct dfs_chooser {
 	struct chooser base;
-	int *prefix;
 	int nr_prefix;
 	int pos;
+	/* --por on */
+	bool por;
+	int bound;
+	const struct run_result *out;	/* the run being made */
+	int last_node;			/* the last scheduling node, -1 */
 };
 
 static int dfs_choose(struct chooser *self, const struct choice *opts, int n,
 		      int dflt)
 {
 	struct dfs_chooser *dc = (struct dfs_chooser *)self;
+	int pos = dc->pos++, i, pick;
+	struct sleep_set *ss;
 
-	(void)opts;
-	(void)n;
-	if (dc->pos < dc->nr_prefix)
-		return dc->prefix[dc->pos++];
-	dc->pos++;
-	return dflt;
+	if (!dc->por || !opts)
+		return pos < dc->nr_prefix ? prefix[pos] : dflt;
+	/* the sleep set here: what the last node's step left asleep */
+	ss = &sleep_in[pos];
+	ss->n = 0;
+	if (dc->last_node >= 0) {
+		int j = dc->last_node;
+		const struct step_record *s = &dc->out->steps[j];
+		int id = transition_id(&s->chosen);
+
+		sleep_carry(ss, &sleep_in[j], id, &s->fp);
+		sleep_carry(ss, &done_at[j], id, &s->fp);
+	}
+	dc->last_node = pos;
+	for (i = 0; i < n; i++)
+		node_ids[pos][i] = (short)transition_id(&opts[i]);
+	sim_dflt[pos] = dflt;
+	if (pos < dc->nr_prefix)
+		return prefix[pos];
+	done_at[pos].n = 0;
+	if (!asleep(ss, node_ids[pos][dflt]))
+		return dflt;
+	/* the default sleeps: another choice, if one is awake and affordable */
+	for (pick = 0; pick < n && asleep(ss, node_ids[pos][pick]); pick++)
+		;
+	if (pick == n)
+		return CHOOSE_PRUNE;
+	if (pos > 0 && dc->out->steps[pos - 1].chosen.ctx == opts[dflt].ctx &&
+	    dc->out->preemptions + 1 > dc->bound)
+		return CHOOSE_PRUNE;
+	return pick;
 }
 
 /* PCT: highest priority enabled context runs; priorities drop at change points */
@@ -298,15 +401,17 @@ void replay_schedule(const struct scenario *sc, const struct sim_config *cfg,
 		     const char *sched, struct run_result *out)
 {
 	static struct replay_chooser rc;
+	struct sim_config one = *cfg;
 	char err[128];
 	int n;
 
+	one.por = false;		/* one schedule: nothing to reduce */
 	memset(&rc, 0, sizeof(rc));
 	rc.base.choose = replay_choose;
 	rc.diverged_at = -1;
 	n = schedule_parse(sched, rc.tok, rc.count, MAX_STEPS, err, sizeof(err));
 	rc.nr_tok = n < 0 ? 0 : n;
-	sim_run(sc, cfg, &rc.base, out);
+	sim_run(sc, &one, &rc.base, out);
 	out->diverged_at = rc.diverged_at;
 	/* a quiet end with steps still asked for is a divergence too */
 	if (out->diverged_at < 0 && !out->failed && rc.cur < rc.nr_tok)
@@ -392,30 +497,127 @@ void minimize_schedule(const struct scenario *sc, const struct sim_config *cfg,
 	free(trial);
 }
 
-/*
- * Depth-first over schedules with a preemption bound.  The stack holds, for
- * each step of the last run, the index taken and how many preemptions the
- * run had made before that step; backtracking picks the deepest step with
- * an untried alternative that stays within the bound.
- */
 /* One more run done; the first one's counters are what a test asks about. */
-static void counted(struct explore_stats *stats)
+static void counted(struct explore_stats *stats, const struct run_result *r)
 {
 	if (stats->runs++ == 0)
 		stats->first = mm_counters;
+	stats->steps += r->nr_steps;
+	stats->pruned += r->pruned;
 }
 
+static int ctx_of_id(int id)
+{
+	return id / (SIM_MAX_CPUS + 1);
+}
+
+/*
+ * Node @i must also try context @ctx, an irq on the @cpu where it ran in
+ * the race (else on any cpu; all the node can do if @ctx cannot go there).
+ */
+static void want_at(int i, int ctx, int cpu)
+{
+	unsigned any = 0, here = 0;
+	int o;
+
+	for (o = 0; o < nr_opts[i]; o++) {
+		int id = node_ids[i][o];
+
+		if (ctx_of_id(id) != ctx)
+			continue;
+		any |= 1u << o;
+		if (id % (SIM_MAX_CPUS + 1) == 0 || id % (SIM_MAX_CPUS + 1) == 1 + cpu)
+			here |= 1u << o;
+	}
+	backtrack[i] |= here ? here : any ? any : (1u << nr_opts[i]) - 1;
+}
+
+/*
+ * Source of the backtracking points (Flanagan and Godefroid's dynamic POR,
+ * POPL 2005): for each new step j, the last earlier step i of every other
+ * context that is dependent on it is a race, unless i happens before the
+ * steps j's context took before j (then the order is forced by another
+ * race, found there); the node of i must try j's context too.  A
+ * preemption bound may not afford the switch at i, a preemption, that the
+ * full search makes elsewhere for free, so then the node where i's context
+ * began running tries it as well (the conservative point of Coons, Musuvathi and
+ * McKinley, "Bounded partial-order reduction", OOPSLA 2013).
+ *
+ * hb[j][c]: 1 + the last step of context c that happens before step j
+ * (program order and dependence), 0 if none; kept for the prefix.
+ */
+static short hb[MAX_STEPS][SIM_MAX_CTX];
+
+static void find_races(const struct run_result *r, int from)
+{
+	int j, i, c;
+
+	for (j = 0; j < r->nr_steps; j++) {
+		const struct step_record *s = &r->steps[j];
+
+		segment[j] = j > 0 && r->steps[j - 1].chosen.ctx == s->chosen.ctx ?
+			segment[j - 1] : j;
+	}
+	for (j = from < 0 ? 0 : from; j < r->nr_steps; j++) {
+		const struct step_record *sj = &r->steps[j];
+		int q = sj->chosen.ctx, prev = -1, last[SIM_MAX_CTX];
+		unsigned seen = 0;
+
+		if (sj->chosen.kind == CH_VALUE) {
+			memcpy(hb[j], hb[j - 1], sizeof(hb[j]));
+			continue;
+		}
+		for (i = j - 1; i >= 0; i--) {
+			const struct step_record *si = &r->steps[i];
+			int p = si->chosen.ctx;
+
+			if (si->chosen.kind == CH_VALUE)
+				continue;
+			if (p == q) {
+				if (prev < 0)
+					prev = i;
+				continue;
+			}
+			if ((seen & 1u << p) || fp_independent(&si->fp, &sj->fp))
+				continue;
+			seen |= 1u << p;
+			last[p] = i;
+		}
+		if (prev >= 0)
+			memcpy(hb[j], hb[prev], sizeof(hb[j]));
+		else
+			memset(hb[j], 0, sizeof(hb[j]));
+		for (c = 0; c < SIM_MAX_CTX; c++) {
+			int k;
+
+			if (!(seen & 1u << c))
+				continue;
+			i = last[c];
+			if (prev < 0 || hb[prev][c] < i + 1) {
+				want_at(i, q, sj->chosen.cpu);
+				if (cont[i])	/* a switch at i is a preemption */
+					want_at(segment[i], q, sj->chosen.cpu);
+			}
+			for (k = 0; k < SIM_MAX_CTX; k++)
+				if (hb[i][k] > hb[j][k])
+					hb[j][k] = hb[i][k];
+		}
+		hb[j][q] = (short)(j + 1);
+	}
+}
+
+/*
+ * Depth-first over schedules with a preemption bound: after each run,
+ * backtrack to the deepest step with an untried alternative that stays
+ * within the bound; with --por on, only the alternatives a race asks for
+ * (find_races) that do not sleep there.
+ */
 static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 		       int bound, struct run_result *out,
 		       struct explore_stats *stats)
 {
-	static int prefix[MAX_STEPS];
-	static int tried_upto[MAX_STEPS];	/* highest index tried */
-	static int preempts_before[MAX_STEPS];
-	static int nr_opts[MAX_STEPS];
-	static int dflt_idx[MAX_STEPS];
-	static bool cont[MAX_STEPS];
-	struct dfs_chooser dc = { .base.choose = dfs_choose, .prefix = prefix };
+	struct dfs_chooser dc = { .base.choose = dfs_choose, .por = cfg->por,
+				  .bound = bound, .out = out };
 	int depth = 0;
 
 	for (;;) {
@@ -423,9 +625,9 @@ static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 
 		dc.nr_prefix = depth;
 		dc.pos = 0;
+		dc.last_node = -1;
 		sim_run(sc, cfg, &dc.base, out);
-		counted(stats);
-		stats->steps += out->nr_steps;
+		counted(stats, out);
 		if (out->failed)
 			return 1;
 		/* record the run beyond the forced prefix */
@@ -436,24 +638,43 @@ static int explore_dfs(const struct scenario *sc, const struct sim_config *cfg,
 			p += s->preempted;
 			if (i >= depth) {
 				prefix[i] = s->chosen_idx;
-				tried_upto[i] = -1;
+				tried[i] = 1u << s->chosen_idx;
+				backtrack[i] = 0;
 				nr_opts[i] = s->nr_opts;
-				/* the default was taken past the prefix */
 				dflt_idx[i] = s->chosen_idx;
 				cont[i] = s->cont;
 			}
 		}
+		if (cfg->por)
+			find_races(out, depth - 1);
 		/* backtrack */
 		for (k = out->nr_steps - 1; k >= 0; k--) {
-			int next = tried_upto[k] < 0 ? 0 : tried_upto[k] + 1;
+			bool node = cfg->por && out->steps[k].chosen.kind != CH_VALUE;
+			unsigned want = node ? backtrack[k] : ~0u;
+			int next;
 
-			if (next == dflt_idx[k])
-				next++;
 			/* every alternative to the default is a preemption
 			 * when the running context could have gone on */
-			if (next < nr_opts[k] &&
-			    preempts_before[k] + (cont[k] ? 1 : 0) <= bound) {
-				tried_upto[k] = next;
+			if (preempts_before[k] + (cont[k] ? 1 : 0) > bound)
+				continue;
+			for (next = 0; next < nr_opts[k]; next++)
+				if ((want & ~tried[k] & 1u << next) &&
+				    !(node && asleep(&sleep_in[k], node_ids[k][next])))
+					break;
+			if (next < nr_opts[k]) {
+				/*
+				 * the choice just explored sleeps in the next
+				 * ones if it went on with the running context:
+				 * a schedule of theirs that takes it later is
+				 * one of its own with no more preemptions.  Had
+				 * it switched, taking it first and switching
+				 * again could cost one more than the bound has.
+				 */
+				if (node && cont[k] && prefix[k] == sim_dflt[k])
+					sleep_add(&done_at[k],
+						  node_ids[k][prefix[k]],
+						  &out->steps[k].fp);
+				tried[k] |= 1u << next;
 				prefix[k] = next;
 				depth = k + 1;
 				break;
@@ -469,20 +690,18 @@ static int explore_pct(const struct scenario *sc, const struct sim_config *cfg,
 		       struct explore_stats *stats)
 {
 	static struct pct_chooser pc;
-	struct dfs_chooser first = { .base.choose = dfs_choose };
+	struct dfs_chooser first = { .base.choose = dfs_choose, .last_node = -1 };
 	long run, est;
 
 	sim_run(sc, cfg, &first.base, out);	/* learn the run length */
-	counted(stats);
-	stats->steps += out->nr_steps;
+	counted(stats, out);
 	if (out->failed)
 		return 1;
 	est = out->nr_steps;
 	for (run = 0; run < st->runs; run++) {
 		pct_init(&pc, st->seed, run, st->depth, est);
 		sim_run(sc, cfg, &pc.base, out);
-		counted(stats);
-		stats->steps += out->nr_steps;
+		counted(stats, out);
 		if (out->failed)
 			return 1;
 	}
@@ -508,13 +727,16 @@ int explore(const struct scenario *sc, const struct sim_config *cfg,
 		if (!found)
 			stats->bound = -1;
 		break;
-	case STRAT_PCT:
-		found = explore_pct(sc, cfg, st, out, stats);
+	case STRAT_PCT: {
+		struct sim_config random = *cfg;
+
+		random.por = false;	/* sleep sets are for dfs only */
+		found = explore_pct(sc, &random, st, out, stats);
 		break;
+	}
 	case STRAT_REPLAY:
 		replay_schedule(sc, cfg, st->schedule, out);
-		counted(stats);
-		stats->steps = out->nr_steps;
+		counted(stats, out);
 		found = out->failed;
 		break;
 	}

@@ -8,6 +8,8 @@
  * quiescence checks) or at the first failure of an enabled checker.
  */
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,7 @@ static void *ctx_stacks[SIM_MAX_CTX];
 static volatile bool on_ctx_stack;	/* a coroutine runs, not the scheduler */
 static struct chooser *run_chooser;	/* the run's, for value choices */
 static struct run_result *run_out;
+static bool step_chose_value;		/* a weak load of this step had a choice */
 
 #ifdef __SANITIZE_ADDRESS__
 static const void *main_stack_bottom;
@@ -120,6 +123,255 @@ struct sim_ctx *sim_current(void)
 	return sim.running < 0 ? NULL : &sim.ctx[sim.running];
 }
 
+/* --- footprints (--por on) --------------------------------------------- */
+
+static void fp_set(unsigned long long *m, int bit)
+{
+	m[bit / 64] |= 1ULL << (bit % 64);
+}
+
+static void fp_touch(struct footprint *fp, int bit, bool write)
+{
+	fp_set(write ? fp->w : fp->r, bit);
+}
+
+bool fp_independent(const struct footprint *a, const struct footprint *b)
+{
+	int i;
+
+	if (a->all || b->all)
+		return false;
+	for (i = 0; i < 2; i++)
+		if ((a->w[i] & (b->r[i] | b->w[i])) || (b->w[i] & a->r[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The locks the model has seen, each with its bit; the same addresses in
+ * every run (they are the model's statics).  A lock beyond the table makes
+ * its steps touch everything.
+ */
+static const struct spinlock *fp_locks[FP_NR_LOCKS];
+static int fp_nr_locks;
+
+static int fp_lock_bit(const struct spinlock *lock)
+{
+	int i;
+
+	for (i = 0; i < fp_nr_locks; i++)
+		if (fp_locks[i] == lock)
+			return FP_LOCK(i);
+	if (fp_nr_locks == FP_NR_LOCKS)
+		return -1;
+	fp_locks[fp_nr_locks] = lock;
+	return FP_LOCK(fp_nr_locks++);
+}
+
+/*
+ * Each lock @c holds: the data it guards may be touched at any step.  The
+ * holder of pagemap_lru_lock also reads the LRU lists, which a list
+ * operation that forgot the lock writes (the writes of the holder are list
+ * operations or counts, found as such).
+ */
+static void fp_held_locks(struct footprint *fp, const struct sim_ctx *c)
+{
+	int i;
+
+	for (i = 0; i < fp_nr_locks; i++)
+		if (fp_locks[i]->owner == c->id) {
+			fp_touch(fp, FP_LOCK(i), true);
+			if (fp_locks[i] == &pagemap_lru_lock)
+				fp_touch(fp, FP_LRU, false);
+		}
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+/*
+ * What the step announced at a yield touches, from the primitive's name:
+ * the plain loads (page_count, test_bit and the Page*() tests) only read
+ * their page; every other page primitive writes it; a list operation
+ * writes the LRU lists and the neighbours' links and its check reads every
+ * page on them; lock operations write the lock; the irq flag is the cpu's;
+ * barriers act on the cpu's own view of memory only.  What the code after
+ * the primitive does until the next yield is found by sim_run (the locks
+ * held, the words it changed); a name not known here touches everything.
+ */
+static void fp_announce(struct footprint *fp, const char *what,
+			const struct page *page, const struct spinlock *lock,
+			const struct sim_ctx *c)
+{
+	memset(fp, 0, sizeof(*fp));
+	if (page) {
+		if (starts_with(what, "list_")) {
+			/* the links are the lists' (FP_LRU), not the page's */
+			fp_touch(fp, FP_LRU, true);
+			fp_touch(fp, FP_PAGE(page->id), false);
+			fp->lists = true;
+			return;
+		}
+		fp_touch(fp, FP_PAGE(page->id), !(starts_with(what, "Page") ||
+						  !strcmp(what, "page_count") ||
+						  !strcmp(what, "test_bit")));
+		return;
+	}
+	if (lock) {
+		int bit = fp_lock_bit(lock);
+
+		if (bit < 0)
+			fp->all = true;
+		else
+			fp_touch(fp, bit, true);
+		return;
+	}
+	if (!strcmp(what, "load static") || !strcmp(what, "store static")) {
+		fp_touch(fp, FP_STATIC, what[0] == 's');
+		return;
+	}
+	if (starts_with(what, "local_irq_")) {
+		fp_touch(fp, FP_CPU(c->cpu), true);
+		return;
+	}
+	if (starts_with(what, "smp_"))
+		return;
+	fp->all = true;			/* "start", or a primitive not known here */
+}
+
+/*
+ * The shared state no primitive names, copied before a step and compared
+ * after it: a change to a page's fields is a write of the page (of its
+ * links, of the LRU lists), a pte's of the pages it maps (the free path's
+ * checks read it under that page's step); any other change (the swap map,
+ * the swap cache's size) touches everything, so that the reads of it that
+ * no step names are never reordered with it.
+ */
+static struct {
+	struct page pages[NR_PAGES];
+	pte_t pte[NR_MMS][NR_PTES];
+	unsigned char swap_map[NR_SWAP], swap_held_elsewhere[NR_SWAP];
+	int nr_swap_pages, total_swap_pages;
+	struct address_space swapper_space;
+	struct list_head active_list, inactive_list;
+	int nr_active_pages, nr_inactive_pages;
+} fp_before;
+
+/*
+ * A context's first step runs the scenario's code up to its first
+ * primitive.  What it changes sim_run finds; what it reads is taken to be
+ * the lists' sizes (reclaim's scan length), the lab's statics, and the
+ * pages it changes: a scenario's task works on its own pages, handed to it
+ * by a step that wrote them (a kiobuf's pins, a pte).
+ */
+static void fp_start(struct footprint *fp)
+{
+	memset(fp, 0, sizeof(*fp));
+	fp_touch(fp, FP_STATIC, false);
+	fp_touch(fp, FP_LRU, false);
+}
+
+static void fp_snapshot(void)
+{
+	int i;
+
+	memcpy(fp_before.pages, mem_map, sizeof(mem_map));
+	for (i = 0; i < NR_MMS; i++)
+		memcpy(fp_before.pte[i], mms[i].pte, sizeof(mms[i].pte));
+	memcpy(fp_before.swap_map, swap_map, sizeof(swap_map));
+	memcpy(fp_before.swap_held_elsewhere, swap_held_elsewhere,
+	       sizeof(swap_held_elsewhere));
+	fp_before.nr_swap_pages = nr_swap_pages;
+	fp_before.total_swap_pages = total_swap_pages;
+	fp_before.swapper_space = swapper_space;
+	fp_before.active_list = active_list;
+	fp_before.inactive_list = inactive_list;
+	fp_before.nr_active_pages = nr_active_pages;
+	fp_before.nr_inactive_pages = nr_inactive_pages;
+}
+
+/*
+ * A list operation's check (mm_check_lru) reads the flags of every page on
+ * the lists: those on them before the step and after it.  A list too
+ * broken to walk makes the step touch everything.
+ */
+static void fp_lru_pages(struct footprint *fp)
+{
+	const struct list_head *heads[2] = { &active_list, &inactive_list };
+	int h, n;
+
+	for (h = 0; h < 2; h++) {
+		const struct list_head *pos = heads[h]->next;
+
+		for (n = 0; pos != heads[h]; n++, pos = pos->next) {
+			uintptr_t at = (uintptr_t)pos - offsetof(struct page, lru);
+			uintptr_t base = (uintptr_t)mem_map;
+			const struct page *page;
+
+			if (n > NR_PAGES || at < base || at >= base + sizeof(mem_map) ||
+			    (at - base) % sizeof(struct page)) {
+				fp->all = true;
+				return;
+			}
+			page = &mem_map[(at - base) / sizeof(struct page)];
+			fp_touch(fp, FP_PAGE(page->id), false);
+		}
+	}
+}
+
+/* A pte changed: the pages it mapped and maps now (their checks read it). */
+static void fp_pte(struct footprint *fp, const pte_t *a, const pte_t *b)
+{
+	if (a->swap != b->swap)
+		fp->all = true;
+	if (a->page)
+		fp_touch(fp, FP_PAGE(a->page->id), true);
+	if (b->page)
+		fp_touch(fp, FP_PAGE(b->page->id), true);
+}
+
+static void fp_changes(struct footprint *fp)
+{
+	/* most steps change one page or none: compare the whole first */
+	bool pages = memcmp(fp_before.pages, mem_map, sizeof(mem_map));
+	int i, j;
+
+	for (i = 0; pages && i < NR_PAGES; i++) {
+		const struct page *a = &fp_before.pages[i], *b = &mem_map[i];
+
+		if (!memcmp(a, b, sizeof(*a)))
+			continue;
+		if (a->lru.next != b->lru.next || a->lru.prev != b->lru.prev)
+			fp_touch(fp, FP_LRU, true);
+		if (a->count.counter != b->count.counter || a->flags != b->flags ||
+		    a->mapping != b->mapping || a->index != b->index ||
+		    a->buffers != b->buffers || a->free != b->free ||
+		    a->pins != b->pins || a->freed_by != b->freed_by ||
+		    a->was_active != b->was_active)
+			fp_touch(fp, FP_PAGE(i), true);
+	}
+	if (memcmp(&fp_before.active_list, &active_list, sizeof(active_list)) ||
+	    memcmp(&fp_before.inactive_list, &inactive_list, sizeof(inactive_list)) ||
+	    fp_before.nr_active_pages != nr_active_pages ||
+	    fp_before.nr_inactive_pages != nr_inactive_pages)
+		fp_touch(fp, FP_LRU, true);
+	for (i = 0; i < NR_MMS; i++)
+		if (memcmp(fp_before.pte[i], mms[i].pte, sizeof(mms[i].pte)))
+			for (j = 0; j < NR_PTES; j++)
+				if (memcmp(&fp_before.pte[i][j], &mms[i].pte[j],
+					   sizeof(pte_t)))
+					fp_pte(fp, &fp_before.pte[i][j], &mms[i].pte[j]);
+	if (memcmp(fp_before.swap_map, swap_map, sizeof(swap_map)) ||
+	    memcmp(fp_before.swap_held_elsewhere, swap_held_elsewhere,
+		   sizeof(swap_held_elsewhere)) ||
+	    fp_before.nr_swap_pages != nr_swap_pages ||
+	    fp_before.total_swap_pages != total_swap_pages ||
+	    memcmp(&fp_before.swapper_space, &swapper_space, sizeof(swapper_space)))
+		fp->all = true;
+}
+
 static struct sim_ctx *new_ctx(const char *name, void (*fn)(void *), void *arg)
 {
 	struct sim_ctx *c;
@@ -140,6 +392,7 @@ static struct sim_ctx *new_ctx(const char *name, void (*fn)(void *), void *arg)
 	c->next.what = "start";
 	c->next.where = name;
 	c->next.page = -1;
+	fp_start(&c->next_fp);
 	return c;
 }
 
@@ -280,6 +533,8 @@ void sim_yield(const char *what, const char *where, const struct page *page,
 	c->next.lock = lock ? lock->name : NULL;
 	c->next.before = c->next.after = 0;
 	c->next.stale = 0;
+	if (sim.cfg.por)
+		fp_announce(&c->next_fp, what, page, lock, c);
 	switch_to_scheduler(c, false);
 	stop_if_asked(c);
 }
@@ -296,6 +551,7 @@ int sim_choose_value(int n)
 	pick = run_chooser->choose(run_chooser, NULL, n, 0);
 	if (pick < 0 || pick >= n)
 		pick = 0;
+	step_chose_value = true;
 	s = &run_out->steps[run_out->nr_steps++];
 	s->chosen = (struct choice){ CH_VALUE, pick, c->id };
 	s->nr_opts = n;
@@ -572,9 +828,11 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 	out->nr_steps = 0;
 	out->preemptions = 0;
 	out->diverged_at = -1;
+	out->pruned = false;
 	out->steps = steps;
 	while (!sim.failed) {
 		int dflt, n, pick;
+		struct step_record *s = NULL;
 		struct sim_ctx *c;
 
 		n = collect_choices(opts, last, &dflt);
@@ -598,11 +856,14 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 			break;
 		}
 		pick = sim.in_epilogue ? dflt : ch->choose(ch, opts, n, dflt);
+		if (pick == CHOOSE_PRUNE) {
+			out->pruned = true;
+			break;
+		}
 		if (pick < 0 || pick >= n)
 			pick = dflt;
 		if (!sim.in_epilogue) {
-			struct step_record *s = &steps[out->nr_steps++];
-
+			s = &steps[out->nr_steps++];
 			s->chosen = opts[pick];
 			s->nr_opts = n;
 			s->chosen_idx = pick;
@@ -616,11 +877,35 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 		sim.steps++;
 		record_trace(c);
 		last = c->id;
+		if (s && sim.cfg.por) {
+			s->fp = c->next_fp;
+			fp_touch(&s->fp, FP_CTX(c->id), true);
+			/*
+			 * the cpu: its irq flag (written by local_irq_*) says
+			 * whether an irq may be delivered; the delivery itself
+			 * only pauses the task, which goes on where it was
+			 */
+			fp_touch(&s->fp, FP_CPU(c->cpu), false);
+			fp_held_locks(&s->fp, c);
+			if (s->fp.lists)
+				fp_lru_pages(&s->fp);
+			fp_snapshot();
+			step_chose_value = false;
+		}
 		resume(c);
+		if (s && sim.cfg.por) {
+			fp_held_locks(&s->fp, c);
+			if (s->fp.lists)
+				fp_lru_pages(&s->fp);
+			fp_changes(&s->fp);
+			/* another store read: the code after it may go anywhere */
+			if (step_chose_value)
+				s->fp.all = true;
+		}
 		if (c->state == CTX_DONE)
 			retire_irq(c);
 	}
-	if (!sim.failed)
+	if (!sim.failed && !out->pruned)
 		mm_check_quiescent();
 	run_chooser = NULL;
 	out->failed = sim.failed;

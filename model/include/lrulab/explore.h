@@ -78,6 +78,7 @@ struct step_record {
 	int chosen_idx;
 	bool cont;			/* the default went on with the last context */
 	bool preempted;
+	struct footprint fp;		/* scheduling steps, --por on: what it touched */
 };
 
 struct run_result {
@@ -92,7 +93,12 @@ struct run_result {
 	 * not take), or that it ended with steps left asked for; -1 if none
 	 */
 	int diverged_at;
+	/* dfs --por on: the run was cut short, all it could do next asleep */
+	bool pruned;
 };
+
+/* A chooser's answer that ends the run here, with no checks (a pruned run). */
+#define CHOOSE_PRUNE	(-2)
 
 /* Run @sc once to quiescence (or failure) under @ch. */
 void sim_run(const struct scenario *sc, const struct sim_config *cfg,
@@ -106,6 +112,7 @@ int schedule_parse(const char *text, struct choice *out, int *counts, int max,
 struct explore_stats {
 	long runs;
 	long steps;
+	long pruned;			/* runs cut short by the sleep sets */
 	double seconds;
 	int bound;			/* dfs: the least bound that failed, -1 */
 	/* the counters of the first run: the default order, or the replay */

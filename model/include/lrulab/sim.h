@@ -18,6 +18,29 @@
 struct page;
 struct spinlock;
 
+/*
+ * What one step of the machine touched, for partial-order reduction
+ * (explore.c): bit masks of the objects it read and wrote.  Bits 0..39 are
+ * the pages (every field), then the locks (each with the data it guards:
+ * a context holding a lock touches it at every step), the lab's statics,
+ * the LRU lists, each cpu (its irq flag, what runs on top of it) and each
+ * context (program order).  Two steps are independent when neither writes
+ * an object the other touches; a step the machine cannot describe touches
+ * everything (FP_ALL).
+ */
+#define FP_PAGE(n)	(n)
+#define FP_LOCK(n)	(40 + (n))
+#define FP_NR_LOCKS	16
+#define FP_STATIC	56
+#define FP_LRU		57
+#define FP_CPU(n)	(58 + (n))
+#define FP_CTX(n)	(64 + (n))
+struct footprint {
+	unsigned long long r[2], w[2];
+	bool all;			/* touches everything */
+	bool lists;			/* a list operation: its check reads the lists' pages */
+};
+
 enum ctx_kind { CTX_TASK, CTX_SOFTIRQ, CTX_HARDIRQ };
 
 enum ctx_state { CTX_READY, CTX_SPINNING, CTX_DONE };
@@ -50,6 +73,7 @@ struct sim_ctx {
 	int target_cpu;			/* irq: where it may arrive, -1 any */
 	struct spinlock *spinning_on;
 	struct trace_event next;	/* the step it will do when resumed */
+	struct footprint next_fp;	/* ...what that step touches (--por on) */
 	int last_trace;
 	int freed;			/* pages this context put on the free list */
 	const char *hook;		/* the lab hook running, NULL in model code */
@@ -119,6 +143,7 @@ struct sim_config {
 	bool up;			/* UP kernel: spinlocks compile away */
 	unsigned checkers;		/* bit mask of enum checker */
 	long step_limit;
+	bool por;			/* record each step's footprint */
 };
 
 /* The state of the machine during one run. */
@@ -187,6 +212,9 @@ const char *ctx_kind_name(enum ctx_kind kind);
 const char *ctx_describe(int ctx, char *buf, size_t len);
 
 bool sim_checker_on(enum checker checker);
+
+/* May steps with footprints @a and @b be swapped without changing the run? */
+bool fp_independent(const struct footprint *a, const struct footprint *b);
 
 /*
  * A context that runs on for a second of CPU time without reaching a yield

@@ -90,8 +90,11 @@ def grade_submission(jobs: list[tuple]) -> list[LabReport]:
                 reports[i].results += [Result(t.name, 0, t.points, f"not run: {error}\n")
                                        for t in lab.tests]
             else:
-                # a share of the tests per worker, each share in one sandbox
-                shares = [lab.tests[k::WORKERS] for k in range(min(WORKERS, len(lab.tests)))]
+                # a few tests per sandbox: fewer sandboxes, and shares small
+                # enough that no core waits long for the last (one worker:
+                # all of them in one)
+                size = len(lab.tests) if WORKERS == 1 else TESTS_PER_SANDBOX
+                shares = [lab.tests[k:k + size] for k in range(0, len(lab.tests), size)]
                 tests[i] = [(share, pool.submit(run_tests, binary, share)) for share in shares]
         for report, lab_tests, lab_questions in zip(reports, tests, questions):
             done = {t.name: r for share, f in lab_tests for t, r in zip(share, f.result())}
@@ -125,3 +128,4 @@ def _questions(lab: Lab, lab_c: Path | None, answers_path: Path | None, label: s
 
 
 WORKERS = os.cpu_count() or 2       # the batch grader sets 1: -j N sandboxes at once
+TESTS_PER_SANDBOX = 3

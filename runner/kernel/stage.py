@@ -44,6 +44,7 @@ class FlavourVerdict:
     console_log: str
     seconds: float
     build_error: str | None = None
+    retried: str | None = None         # "host starved: ...; retried" (qemu.boot)
 
 
 @dataclass
@@ -96,7 +97,7 @@ def run(lab: Path | None, tree: Path | None = None,
         problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
         fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests, r.counters(),
                             qemu.decode_oops(r.console, b.system_map) if problems else [],
-                            r.console_log, round(r.seconds, 2))
+                            r.console_log, round(r.seconds, 2), retried=r.retried)
         verdict.flavours.append(fv)
         verdict.passed = verdict.passed and fv.passed
     (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
@@ -164,6 +165,8 @@ def grade_kernel(lab: Lab, lab_c: Path, label: str) -> list[Result]:
         lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the "
                  f"{', '.join(WORKLOADS[:-1])} and {WORKLOADS[-1]} workloads "
                  f"(run {verdict.run_id})"]
+        if fv.retried:
+            lines.append(f"note: {fv.retried}")
         lines += [f"problem: {p}" for p in fv.problems]
         lines += [f"  {o}" for o in fv.oops]
         if fv.counters:

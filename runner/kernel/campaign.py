@@ -61,7 +61,8 @@ def run(tree: Path, flavour: str, workloads: tuple[str, ...], boots: int,
             first = (r.problems() or [f"guest status {r.status}"])[0]
             failures.append({"boot": i, "kind": kind, "first_problem": first,
                              "oops": qemu.decode_oops(r.console, b.system_map)[:12]})
-            log(f"boot {i}: {kind}: {first}")
+            log(f"boot {i}: {first}" if first.startswith(f"{kind}:") else
+                f"boot {i}: {kind}: {first}")
         # after every boot, so that a campaign cut short still says what it saw
         summary = {
             "run_id": run_id, "flavour": flavour, "workloads": list(workloads),

@@ -102,9 +102,11 @@ class Samples:
     def loss(self, end: float, window: float) -> Loss | None:
         """Over [end - window, end]; None with fewer than two points there."""
         pts = [p for p in self.points if end - window <= p.at <= end]
-        if len(pts) < 2:
+        # a QEMU that is exiting has lost its vCPU threads before the process
+        timed = [p for p in pts if p.run]
+        if len(timed) < 2:
             return None
-        a, b = pts[0], pts[-1]
+        a, b = timed[0], timed[-1]
         wall = b.at - a.at
         if wall <= 0:
             return None

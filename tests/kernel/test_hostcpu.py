@@ -59,6 +59,11 @@ class LossTest(unittest.TestCase):
         loss = h.loss(4.0, 2.0)
         self.assertTrue(hostcpu.starved(loss), loss)
 
+    def test_the_last_points_of_an_exiting_qemu_have_no_vcpus(self) -> None:
+        h = samples(ran=0.2, waited=0.8)
+        h.points += [hostcpu.Point(4.05, False, {}, {}), hostcpu.Point(4.1, False, {}, {})]
+        self.assertTrue(hostcpu.starved(h.loss(4.1, 2.0)), h.loss(4.1, 2.0))
+
     def test_the_window_is_what_the_verdict_judged(self) -> None:
         self.assertEqual(hostcpu.judged_window(STUCK + STUCK.replace("1630", "10000")), 10.0)
         self.assertEqual(hostcpu.judged_window("LRULAB-WATCHDOG: cpu1 stuck and does not "

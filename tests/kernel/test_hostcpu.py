@@ -96,6 +96,19 @@ class VerdictTest(unittest.TestCase):
         p = result(CHECK + STUCK, samples(ran=0.1, waited=0.9)).problems()
         self.assertEqual(p[1], "lrulab: " + CHECK.strip(), "the check is kept")
 
+    def test_the_starved_line_keeps_every_timing_verdict(self) -> None:
+        dead = "LRULAB-DEADLOCK: every cpu is stuck (2 of 2), each spinning\n"
+        p = result(STUCK + dead, samples(ran=0.1, waited=0.9)).problems()
+        self.assertEqual(len(p), 1, p)
+        self.assertIn("cpu0 stuck 1630 ms", p[0])
+        self.assertIn("LRULAB-DEADLOCK: every cpu is stuck (2 of 2)", p[0])
+
+    def test_a_cpu_spinning_on_a_lock_it_holds_is_a_deadlock_however_starved(self) -> None:
+        dead = ("LRULAB-DEADLOCK: a cpu spins on pagemap_lru_lock, which it holds "
+                "itself\n")
+        p = result(STUCK + dead, samples(ran=0.1, waited=0.9)).problems()
+        self.assertTrue(p[1].startswith("deadlock: "), p)
+
     def test_a_timeout_of_a_stopped_run_is_not_a_hang(self) -> None:
         r = result("", samples(0.0, 0.0, seconds=10, stopped=range(5, 101)), timed_out=True,
                    seconds=10.0)

@@ -17,7 +17,7 @@ ticks cannot see (every CPU of an SMP guest, or the one of a UP guest).
 No NMI is sent while QEMU is stopped: queued in the monitor's socket, they
 would all arrive at once when it runs again, with no tick between them.
 
-A watchdog, deadlock or timeout verdict from a run that the host starved of
+A watchdog or timeout verdict from a run that the host starved of
 CPU (runner.kernel.hostcpu) is not trusted: the boot is run once more, and
 the result says so (BootResult.retried).  If that run is starved too, its
 verdict is reported as "starved", not as the kernel's.
@@ -62,8 +62,9 @@ QUIET = 0.7
 VERDICT_GRACE = 4.0
 # Verdicts that rest on time passing, which a starved host can fake: the
 # harness watchdog's (ticks follow the host clock) and the host's timeout.
-TIMING_KINDS = ("watchdog", "deadlock", "hang")
-# ... except this deadlock, which is a fact however slowly it was reached.
+# Not the hooks' "LRULAB-DEADLOCK: ... already holds it", an exact check.
+TIMING = ("watchdog: ", "hang: ", "deadlock: LRULAB-DEADLOCK: every cpu is stuck")
+# A watchdog verdict that is a fact however slowly it was reached.
 SELF_DEADLOCK = "which it holds itself"
 
 
@@ -92,8 +93,7 @@ class BootResult:
         found = self._problems()
         if any(SELF_DEADLOCK in p for p in found):
             return None
-        timing = [p for p in found if p.split(":", 1)[0] in TIMING_KINDS]
-        return "; ".join(timing) or None
+        return "; ".join(p for p in found if p.startswith(TIMING)) or None
 
     def host_loss(self) -> hostcpu.Loss | None:
         """What QEMU had of the host over the stretch its timing verdict judged:
@@ -150,7 +150,7 @@ class BootResult:
         starved = self.starved_verdict()
         if starved is None:
             return found
-        rest = [p for p in found if p.split(":", 1)[0] not in TIMING_KINDS]
+        rest = [p for p in found if not p.startswith(TIMING)]
         return [f"starved: {starved.removeprefix('host starved: ')}; its verdict "
                 f"({self.timing_verdict()}) is not the kernel's, boot again on a less "
                 f"busy machine", *rest]

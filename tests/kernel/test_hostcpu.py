@@ -109,6 +109,13 @@ class VerdictTest(unittest.TestCase):
         p = result(STUCK + dead, samples(ran=0.1, waited=0.9)).problems()
         self.assertTrue(p[1].startswith("deadlock: "), p)
 
+    def test_the_hooks_exact_deadlock_check_stands_however_starved(self) -> None:
+        dead = ("LRULAB-DEADLOCK: cpu0 takes pagemap_lru_lock in process context at "
+                "[<c013490a>], but this same context already holds it\n")
+        r = result(dead, samples(ran=0.1, waited=0.9))
+        self.assertTrue(r.problems()[0].startswith("deadlock: "), r.problems())
+        self.assertIsNone(r.starved_verdict(), "not retried")
+
     def test_a_timeout_of_a_stopped_run_is_not_a_hang(self) -> None:
         r = result("", samples(0.0, 0.0, seconds=10, stopped=range(5, 101)), timed_out=True,
                    seconds=10.0)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import statistics
 import time
 from pathlib import Path
@@ -41,11 +42,16 @@ def run(tree: Path, flavour: str, workloads: tuple[str, ...], boots: int,
     b = build.build(tree, flavour, lab=lab)
     initrd = guest.build()
     run_id, run_dir = paths.new_run_dir(f"campaign-{flavour}-{'-'.join(workloads)}")
+    # boot a copy: a build of another lab.c in the same build/ (a test run beside
+    # the campaign) rewrites bzImage-FLAVOUR, and the boots after it would test that
+    bzimage, system_map = run_dir / b.bzimage.name, run_dir / b.system_map.name
+    shutil.copyfile(b.bzimage, bzimage)
+    shutil.copyfile(b.system_map, system_map)
     load_before = os.getloadavg()
     counts = {"clean": 0, "crash": 0, "problem": 0, "starved": 0}
     seconds, failures, retries, host = [], [], [], []
     for i in range(boots):
-        r = qemu.boot(b.bzimage, initrd, run_dir / f"boot-{i:03d}", flavour,
+        r = qemu.boot(bzimage, initrd, run_dir / f"boot-{i:03d}", flavour,
                       smp=flavour == "smp", workloads=workloads, timeout=timeout)
         kind = classify(r)
         counts[kind] += 1
@@ -60,7 +66,7 @@ def run(tree: Path, flavour: str, workloads: tuple[str, ...], boots: int,
         if kind != "clean":
             first = (r.problems() or [f"guest status {r.status}"])[0]
             failures.append({"boot": i, "kind": kind, "first_problem": first,
-                             "oops": qemu.decode_oops(r.console, b.system_map)[:12]})
+                             "oops": qemu.decode_oops(r.console, system_map)[:12]})
             log(f"boot {i}: {first}" if first.startswith(f"{kind}:") else
                 f"boot {i}: {kind}: {first}")
         # after every boot, so that a campaign cut short still says what it saw

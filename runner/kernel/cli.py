@@ -104,7 +104,10 @@ def cmd_boot(a: argparse.Namespace) -> int:
     print(f"run {run_id}", flush=True)
     r = qemu.boot(bz, initrd, run_dir, flavour, smp=flavour == "smp",
                   workloads=tuple(a.workload + a.append), memory_mb=a.memory,
-                  timeout=timeout, live=live, extra=gdb.qemu_args() if gdb else None)
+                  timeout=timeout, live=live, extra=gdb.qemu_args() if gdb else None,
+                  retry_starved=not gdb)
+    if r.retried:
+        print(f"note: {r.retried}")
     for line in r.report:
         if not line.startswith("proc meminfo"):
             print(f"report: {line}")

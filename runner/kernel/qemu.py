@@ -14,6 +14,13 @@ Once the guest has started reporting, the host injects an NMI every
 PROBE_PERIOD seconds through QEMU's monitor ("nmi"): the harness's watchdog
 uses them to find a CPU spinning with interrupts off, which its timer
 ticks cannot see (every CPU of an SMP guest, or the one of a UP guest).
+No NMI is sent while QEMU is stopped: queued in the monitor's socket, they
+would all arrive at once when it runs again, with no tick between them.
+
+A watchdog or timeout verdict from a run that the host starved of
+CPU (runner.kernel.hostcpu) is not trusted: the boot is run once more, and
+the result says so (BootResult.retried).  If that run is starved too, its
+verdict is reported as "starved", not as the kernel's.
 """
 from __future__ import annotations
 
@@ -27,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import guest, oops, reaper
+from . import guest, hostcpu, oops, reaper
 
 QEMU = "qemu-system-i386"
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=0x04"
@@ -53,6 +60,12 @@ VERDICT = re.compile(r"Kernel panic|kernel BUG at|Oops: |Unable to handle kernel
                      r"NMI Watchdog detected LOCKUP")
 QUIET = 0.7
 VERDICT_GRACE = 4.0
+# Verdicts that rest on time passing, which a starved host can fake: the
+# harness watchdog's (ticks follow the host clock) and the host's timeout.
+# Not the hooks' "LRULAB-DEADLOCK: ... already holds it", an exact check.
+TIMING = ("watchdog: ", "hang: ", "deadlock: LRULAB-DEADLOCK: every cpu is stuck")
+# A watchdog verdict that is a fact however slowly it was reached.
+SELF_DEADLOCK = "which it holds itself"
 
 
 class QemuError(Exception):
@@ -70,6 +83,34 @@ class BootResult:
     report: list[str] = field(default_factory=list)
     stopped_early: bool = False       # a verdict on the console ended the run
     console_log: str = ""
+    verdict_at: float | None = None   # s from the start until the host saw a verdict
+    host: hostcpu.Samples | None = field(default=None, repr=False)
+    retried: str | None = None        # why an earlier run of this boot was not trusted
+
+    def timing_verdict(self) -> str | None:
+        """The problems that rest on time passing, '; '-joined; None if there are
+        none, or if the watchdog found a CPU spinning on a lock it holds."""
+        found = self._problems()
+        if any(SELF_DEADLOCK in p for p in found):
+            return None
+        return "; ".join(p for p in found if p.startswith(TIMING)) or None
+
+    def host_loss(self) -> hostcpu.Loss | None:
+        """What QEMU had of the host over the stretch its timing verdict judged:
+        the watchdog's 'stuck N ms' before the verdict, or the whole run."""
+        if self.host is None:
+            return None
+        if self.timed_out:
+            return self.host.loss(self.seconds, self.seconds)
+        end = self.verdict_at if self.verdict_at is not None else self.seconds
+        return self.host.loss(end, hostcpu.judged_window(self.console) + hostcpu.MARGIN)
+
+    def starved_verdict(self) -> str | None:
+        """'host starved: ...' when a timing verdict came from a starved run."""
+        if self.timing_verdict() is None:
+            return None
+        loss = self.host_loss()
+        return f"host starved: {loss}" if hostcpu.starved(loss) else None
 
     @property
     def status(self) -> int | None:
@@ -103,7 +144,18 @@ class BootResult:
 
     def problems(self) -> list[str]:
         """Kernel failures seen on the console, in the order they appeared, then
-        what the counters show, then a hang or a missing report."""
+        what the counters show, then a hang or a missing report.  A watchdog
+        verdict from a starved run is one 'starved:' line instead."""
+        found = self._problems()
+        starved = self.starved_verdict()
+        if starved is None:
+            return found
+        rest = [p for p in found if not p.startswith(TIMING)]
+        return [f"starved: {starved.removeprefix('host starved: ')}; its verdict "
+                f"({self.timing_verdict()}) is not the kernel's, boot again on a less "
+                f"busy machine", *rest]
+
+    def _problems(self) -> list[str]:
         hits = sorted((m.start(), f"{kind}: {m.group(0).strip()}") for kind, rx in PROBLEMS
                       for m in rx.finditer(self.console))
         times: dict[str, int] = {}
@@ -128,7 +180,8 @@ class BootResult:
 
 def command(bzimage: Path, initrd: Path, console: Path, report: Path, smp: bool,
             memory_mb: int, append: str, extra: list[str]) -> list[str]:
-    args = [QEMU, "-m", str(memory_mb), "-display", "none", "-monitor", "none",
+    # debug-threads names the vCPU threads "CPU n/TCG" (runner.kernel.hostcpu)
+    args = [QEMU, "-name", "lrulab,debug-threads=on", "-m", str(memory_mb), "-display", "none", "-monitor", "none",
             "-no-reboot", "-kernel", str(bzimage), "-initrd", str(initrd),
             "-append", append, "-serial", f"file:{console}", "-serial", f"file:{report}",
             "-device", DEBUG_EXIT]
@@ -147,9 +200,29 @@ def _scratch_dir() -> str | None:
 
 def boot(bzimage: Path, initrd: Path, out_dir: Path, flavour: str, smp: bool = False,
          workloads: tuple[str, ...] = (), memory_mb: int = 32, timeout: float = 120,
-         extra: list[str] | None = None, live=None) -> BootResult:
-    """Boot once; console-FLAVOUR.log and report-FLAVOUR.txt go to out_dir, which
-    must not hold them yet (a run directory: paths.new_run_dir)."""
+         extra: list[str] | None = None, live=None, retry_starved: bool = True) -> BootResult:
+    """Boot; console-FLAVOUR.log and report-FLAVOUR.txt go to out_dir, which
+    must not hold them yet (a run directory: paths.new_run_dir).  A watchdog
+    or timeout verdict from a starved run boots once more, into
+    out_dir/retry-FLAVOUR."""
+    r = _boot(bzimage, initrd, out_dir, flavour, smp, workloads, memory_mb, timeout,
+              extra, live)
+    why = r.starved_verdict() if retry_starved else None
+    if why is None:
+        return r
+    note = (f"{why}; retried (the first run said {r.timing_verdict()!r}, console "
+            f"{r.console_log})")
+    if live is not None:
+        live(f"\n[lrulab] {note}\n")
+    again = _boot(bzimage, initrd, out_dir / f"retry-{flavour}", flavour, smp, workloads,
+                  memory_mb, timeout, extra, live)
+    again.retried = note
+    return again
+
+
+def _boot(bzimage: Path, initrd: Path, out_dir: Path, flavour: str, smp: bool,
+          workloads: tuple[str, ...], memory_mb: int, timeout: float,
+          extra: list[str] | None, live) -> BootResult:
     if shutil.which(QEMU) is None:
         raise QemuError(f"{QEMU} not found: apt-get install qemu-system-x86")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -181,8 +254,8 @@ class _Prober:
         self.sock: socket.socket | None = None
         self.last = 0.0
 
-    def poke(self, now: float) -> None:
-        if PROBE_PERIOD is None or now - self.last < PROBE_PERIOD:
+    def poke(self, now: float, stopped: bool) -> None:
+        if PROBE_PERIOD is None or now - self.last < PROBE_PERIOD or stopped:
             return
         self.last = now
         try:
@@ -217,13 +290,16 @@ def _run(args: list[str], flavour: str, console: Path, report: Path, timeout: fl
     prober = _Prober(monitor)
     proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                         stderr=subprocess.PIPE)
+    host = hostcpu.Samples(proc.pid)
     try:
         while proc.poll() is None:
             now = time.monotonic()
+            host.sample(now - start)
+            qemu_stopped = bool(host.points) and host.points[-1].stopped
             if first is None and report.stat().st_size > 0:
                 first = now - start
             if first is not None:       # the guest runs /init: its IDT is up
-                prober.poke(now)
+                prober.poke(now, qemu_stopped)
             size = console.stat().st_size
             if size != last_size:
                 last_size, last_growth = size, now
@@ -262,7 +338,7 @@ def _run(args: list[str], flavour: str, console: Path, report: Path, timeout: fl
     lines = [l.rstrip("\r") for l in report.read_bytes().decode("latin-1").splitlines()]
     rc = None if timed_out or early else proc.returncode
     return BootResult(flavour, rc, timed_out, seconds, first, text, lines, early,
-                      str(console))
+                      str(console), None if verdict_at is None else verdict_at - start, host)
 
 
 def decode_oops(console: str, system_map: Path) -> list[str]:

@@ -32,6 +32,13 @@ def live_pids() -> list[int]:
         return list(_live)
 
 
+def live() -> list[subprocess.Popen]:
+    """The QEMUs not reaped yet (a test signals one through its Popen, which
+    will not signal a pid that has been waited for)."""
+    with _lock:
+        return list(_live.values())
+
+
 def kill_all() -> None:
     """Kill every live QEMU (its whole process group) and wait for it."""
     with _lock:

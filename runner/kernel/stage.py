@@ -52,6 +52,7 @@ class FlavourVerdict:
     seconds: float
     build_error: str | None = None
     replay: str | None = None          # the lrulab_replay= rule of this boot, if any
+    retried: str | None = None         # "host starved: ...; retried" (qemu.boot)
 
 
 @dataclass
@@ -116,7 +117,8 @@ def run(lab: Path | None, tree: Path | None = None,
             fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests,
                                 r.counters(),
                                 qemu.decode_oops(r.console, b.system_map) if problems else [],
-                                r.console_log, round(r.seconds, 2), replay=rule)
+                                r.console_log, round(r.seconds, 2), replay=rule,
+                                retried=r.retried)
             verdict.flavours.append(fv)
             verdict.passed = verdict.passed and fv.passed
     (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
@@ -216,6 +218,8 @@ def _boot_lines(fv: FlavourVerdict, run_id: str, plan: replay.Plan) -> list[str]
         lines = [f"booted {fv.flavour.upper()} in {fv.seconds} s with the "
                  f"{', '.join(WORKLOADS[:-1])} and {WORKLOADS[-1]} workloads "
                  f"(run {run_id})"]
+    if fv.retried:
+        lines.append(f"note: {fv.retried}")
     lines += [f"problem: {p}" for p in fv.problems]
     lines += [f"  {o}" for o in fv.oops]
     if fv.counters:

@@ -201,10 +201,10 @@ def regrade_check(archive: Path, lab_ids: list[str], files: dict[str, Path]) -> 
     all_ids = {lab.id for lab in labs.all_labs()}
     sub = submissions.Submission(archive.stem, archive.stem, archive)
     with tempfile.TemporaryDirectory(prefix="lrulab-submit-") as tmp:
-        staged = submissions.stage(sub, Path(tmp), lab_ids, all_ids)
-        if staged.error:
-            return [f"{archive}: the grader would not take it: {staged.error}"]
-        got = {f"{lab}/{name}" for lab, names in staged.files.items() for name in names}
+        intake = submissions.take_in(sub, Path(tmp), lab_ids, all_ids)
+        if intake.error:
+            return [f"{archive}: the grader would not take it: {intake.error}"]
+        got = {f"{lab}/{name}" for lab, names in intake.files.items() for name in names}
     return [f"{archive}: the grader would not find {name} in it" for name in
             sorted(set(files) - got)]
 

@@ -1,6 +1,6 @@
 """The batch: grade every submission in parallel, resumably, with progress.
 
-The parent process finds and stages submissions, hands each to a worker
+The parent process finds submissions and takes each in, hands each to a worker
 process and writes the outputs as each result comes back; workers only
 orchestrate (every compile and run of student code is a sandboxed child).
 -j N is N workers, each grading one lab test at a time, so N sandboxes.
@@ -24,7 +24,7 @@ from pathlib import Path
 from runner import labs as labs_mod
 from runner import sandbox, static_check
 from runner.grade import deadline, outputs
-from runner.grade.submissions import MAX_FILE, Staged, Submission, discover, stage
+from runner.grade.submissions import MAX_FILE, Intake, Submission, discover, take_in
 from runner.labs import Lab, LabError
 from runner.lifetime import die_with_parent
 from runner.model import build as model_build
@@ -71,10 +71,10 @@ def _init_worker(cache: str, timeout: float, stage: str, grader_pid: int,
     model_stage.WORKERS = 1                     # -j N workers: N sandboxes
 
 
-def _lab_result(lab: Lab, staged: Staged, student: str) -> LabReport:
+def _lab_result(lab: Lab, intake: Intake, student: str) -> LabReport:
     """student: whose instances of the questions are graded (the submission's key)."""
-    files = staged.files.get(lab.id, {})
-    over = staged.oversize.get(lab.id, {})
+    files = intake.files.get(lab.id, {})
+    over = intake.oversize.get(lab.id, {})
     if not files and not over:
         report = LabReport(lab, error="not submitted")
         report.results = [Result(t.name, 0, t.points, f"not submitted: no {lab.id}/ "
@@ -135,23 +135,23 @@ def visibility_of(lab: Lab) -> dict[str, str]:
             **{f"{q.id} ({q.kind})": q.visibility for q in lab.questions}}
 
 
-def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) -> dict:
+def grade_one(sub: Submission, intake: Intake, lab_ids: list[str], grader: str) -> dict:
     """One student's record (plain data, as results.json keeps it)."""
     start = time.monotonic()
     lab_list = [labs_mod.load(i) for i in lab_ids]
     record = {"student": sub.name, "key": sub.key, "submission": sub.path.name,
-              "hash": staged.digest, "grader": grader, "error": staged.error,
-              "notes": list(staged.notes), "sandbox": sandbox.describe(), "labs": []}
+              "hash": intake.digest, "grader": grader, "error": intake.error,
+              "notes": list(intake.notes), "sandbox": sandbox.describe(), "labs": []}
     for lab in lab_list:
-        if staged.error:
-            report = LabReport(lab, error=staged.error)
-            report.results = [Result(t.name, 0, t.points, f"not run: {staged.error}\n")
+        if intake.error:
+            report = LabReport(lab, error=intake.error)
+            report.results = [Result(t.name, 0, t.points, f"not run: {intake.error}\n")
                               for t in lab.tests] + \
-                [Result(f"{q.id} ({q.kind})", 0, q.points, f"not graded: {staged.error}\n",
+                [Result(f"{q.id} ({q.kind})", 0, q.points, f"not graded: {intake.error}\n",
                         "question") for q in lab.questions]
         else:
             try:
-                report = _lab_result(lab, staged, sub.key)
+                report = _lab_result(lab, intake, sub.key)
             except LabError as e:           # grader-side trouble, one line
                 report = LabReport(lab, error=f"grader: {e}")
                 report.results = [Result("grading", 0, lab.max_points, f"{e}\n")]
@@ -174,12 +174,12 @@ def grade_one(sub: Submission, staged: Staged, lab_ids: list[str], grader: str) 
     return record
 
 
-def _grade_in_worker(sub: Submission, staged: Staged, lab_ids: list[str],
+def _grade_in_worker(sub: Submission, intake: Intake, lab_ids: list[str],
                      grader: str) -> dict:
     try:
-        return grade_one(sub, staged, lab_ids, grader)
+        return grade_one(sub, intake, lab_ids, grader)
     finally:
-        for d in {p.parent.parent for files in staged.files.values() for p in files.values()}:
+        for d in {p.parent.parent for files in intake.files.values() for p in files.values()}:
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -311,7 +311,7 @@ class Batch:
         for s in skipped:
             log(f"skipped {s}")
         cache = Path(tempfile.mkdtemp(prefix="lrulab-grade-"))
-        os.chmod(cache, 0o700)     # staged submissions: the grader's eyes only
+        os.chmod(cache, 0o700)     # submissions taken in: the grader's eyes only
         progress = Progress(len(subs), self.stream)
         pending: dict[cf.Future, Submission] = {}
         pool = cf.ProcessPoolExecutor(
@@ -322,21 +322,21 @@ class Batch:
             todo = []
             for sub in subs:
                 dest = cache / "stage" / sub.key
-                staged = self._stage(sub, dest, cache)
+                intake = self._take_in(sub, dest, cache)
                 old = outputs.load_json(self.out / "students" / sub.key / "results.json")
                 rec = outputs.record_of(old) if old else None
-                if not self.force and rec and rec.get("hash") == staged.digest and \
+                if not self.force and rec and rec.get("hash") == intake.digest and \
                         rec.get("grader") == self.grader:
                     shutil.rmtree(dest, ignore_errors=True)
                     self.records[sub.key] = rec
                     self._pages(rec, old)
                     progress.student(rec, fresh=False)
                     continue
-                todo.append((sub, staged))
+                todo.append((sub, intake))
             if self.records:
                 self._write_class()
-            for sub, staged in todo:
-                fut = pool.submit(_grade_in_worker, sub, staged, self.lab_ids, self.grader)
+            for sub, intake in todo:
+                fut = pool.submit(_grade_in_worker, sub, intake, self.lab_ids, self.grader)
                 pending[fut] = sub
             while pending:
                 done, _ = cf.wait(pending, timeout=1.0, return_when=cf.FIRST_COMPLETED)
@@ -383,16 +383,16 @@ class Batch:
               f"{self.out / 'gradebook.csv'}, {self.out / 'report.html'}", file=self.stream)
         return 0
 
-    def _stage(self, sub: Submission, dest: Path, cache: Path) -> Staged:
-        """With --deadline, a git repository is staged from the commit it picks."""
+    def _take_in(self, sub: Submission, dest: Path, cache: Path) -> Intake:
+        """With --deadline, a git repository is taken in from the commit it picks."""
         if not (self.policy and deadline.is_repository(sub.path)):
-            return stage(sub, dest, self.lab_ids, self.all_ids)
+            return take_in(sub, dest, self.lab_ids, self.all_ids)
         chosen = deadline.pick(sub.path, self.policy)
         self.picks[sub.key] = chosen
         tree = deadline.export(sub.path, chosen.commit, cache / "git" / f"{sub.key}.tar")
-        staged = stage(replace(sub, path=tree), dest, self.lab_ids, self.all_ids)
-        staged.digest = deadline.digest(staged.digest, chosen)
-        return staged
+        intake = take_in(replace(sub, path=tree), dest, self.lab_ids, self.all_ids)
+        intake.digest = deadline.digest(intake.digest, chosen)
+        return intake
 
     def _crashed(self, sub: Submission, e: Exception) -> dict:
         why = f"the grader failed on this submission ({type(e).__name__}: {e})"

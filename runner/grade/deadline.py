@@ -132,10 +132,10 @@ def export(repo: Path, commit: str | None, dest: Path) -> Path:
     return dest
 
 
-def digest(staged_digest: str, chosen: Pick) -> str:
+def digest(intake_digest: str, chosen: Pick) -> str:
     """The submission digest with the pick in it: the same files committed later
     are another grade."""
-    return hashlib.sha256(f"{staged_digest} {chosen.commit} {chosen.days_late}"
+    return hashlib.sha256(f"{intake_digest} {chosen.commit} {chosen.days_late}"
                           .encode()).hexdigest()
 
 

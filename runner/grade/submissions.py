@@ -4,7 +4,7 @@ A submission is a folder, a .tar.gz/.tgz or a .zip named after the student,
 holding ID/lab.c and ID/answers.txt for any subset of labs (also under one
 top-level folder, under work/ as ./lab start leaves it, or flat lab.c /
 answers.txt when a single lab is graded).  Only those files are taken, each
-at most MAX_FILE bytes, into a fresh staging folder; nothing is ever written
+at most MAX_FILE bytes, into a fresh intake folder; nothing is ever written
 where an archive says.  Paths with .. or a leading /, links, devices and
 undecodable names are ignored with a note; an archive that expands past
 MAX_EXPANSION is not graded.
@@ -42,7 +42,7 @@ class Submission:
 
 
 @dataclass
-class Staged:
+class Intake:
     files: dict[str, dict[str, Path]] = field(default_factory=dict)  # lab -> name -> path
     oversize: dict[str, dict[str, int]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
@@ -253,21 +253,21 @@ def _base(members: list[_Member], lab_ids: set[str]) -> list[str] | None:
     return None
 
 
-def stage(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Staged:
+def take_in(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Intake:
     """Copy the wanted files of sub into dest/ID/; never raises for bad input:
     whatever goes wrong with one submission is that submission's verdict."""
     try:
-        return _stage(sub, dest, lab_ids, all_ids)
+        return _take_in(sub, dest, lab_ids, all_ids)
     except Exception as e:                  # noqa: BLE001 (a verdict, not a crash)
-        out = Staged(notes=list(sub.notes))
+        out = Intake(notes=list(sub.notes))
         out.error = f"{printable(sub.path.name)}: cannot be read ({printable(str(e))}); " \
                     "not graded"
         out.digest = hashlib.sha256(out.error.encode()).hexdigest()
         return out
 
 
-def _stage(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Staged:
-    out = Staged(notes=list(sub.notes))
+def _take_in(sub: Submission, dest: Path, lab_ids: list[str], all_ids: set[str]) -> Intake:
+    out = Intake(notes=list(sub.notes))
     try:
         name = sub.path.name.lower()
         if sub.path.is_dir():

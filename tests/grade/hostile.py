@@ -36,7 +36,7 @@ def answers(student: str, lab_id: str, only: list[str] | None = None) -> str:
             n = questions.instance_for(student, lab, q)
             lines.append(f"{q.id}: {questions.solve(lab, q, n)}")
     return "\n".join(lines) + "\n"
-ESCAPE = "lrulab-escaped-file.txt"      # must never appear outside the staging
+ESCAPE = "lrulab-escaped-file.txt"      # must never appear outside the intake folder
 
 
 def _tree(base: Path, files: dict[str, str | bytes]) -> None:

@@ -452,7 +452,7 @@ class KernelWorld(unittest.TestCase):
                         sub / "mallory" / L3 / "lab.c")
         shutil.copyfile(HERE / "kernel-forge.c", sub / "oscar" / L3 / "lab.c")
         # zoe's private work in progress: it does not compile yet, so her own
-        # grading takes a second, but it lies staged while mallory is graded
+        # grading takes a second, but it lies taken in while mallory is graded
         (sub / "zoe" / L3 / "lab.c").write_text(
             strip_markers(SOLUTION3.read_text()).replace(
                 "Lab 03 reference", "ZOE-PRIVATE-WORK") + "unfinished(\n")
@@ -589,9 +589,9 @@ class Intake(unittest.TestCase):
             import resource, sys
             resource.setrlimit(resource.RLIMIT_AS, (512 << 20, 512 << 20))
             from pathlib import Path
-            from runner.grade.submissions import Submission, stage
-            s = stage(Submission("gnu", "gnu", Path({str(path)!r})),
-                      Path({str(self.tmp.name)!r}) / "stage", [{L3!r}], {{{L3!r}}})
+            from runner.grade.submissions import Submission, take_in
+            s = take_in(Submission("gnu", "gnu", Path({str(path)!r})),
+                        Path({str(self.tmp.name)!r}) / "intake", [{L3!r}], {{{L3!r}}})
             print("ERROR:", s.error)
             print("NOTES:", sum(len(n) for n in s.notes))
         """)
@@ -691,7 +691,7 @@ class Intake(unittest.TestCase):
                 os.kill(p, 9)
             except OSError:
                 pass
-        # and the staging folder the killed grader could not remove (0700)
+        # and the intake folder the killed grader could not remove (0700)
         for d in Path(tempfile.gettempdir()).glob("lrulab-grade-*"):
             try:
                 mine = d.stat().st_mtime >= started - 1 and \

@@ -39,7 +39,8 @@ kernel:
 kernel-guest:
 	$(KERNEL_PY) guest
 
-KERNEL_WORKLOADS ?= cow swap pin pressure
+# the kernel stage's own workloads (runner/kernel/stage.py WORKLOADS), asked when used
+KERNEL_WORKLOADS ?= $(shell $(PYTHON) -c 'from runner.kernel.stage import WORKLOADS; print(*WORKLOADS)')
 KERNEL_BOOT_ARGS = $(foreach w,$(KERNEL_WORKLOADS),--workload $(w)) $(if $(LAB),--lab $(LAB))
 
 kernel-boot:

@@ -196,7 +196,8 @@ def cmd_boot(args: argparse.Namespace) -> int:
         (["--gdb"] if args.gdb else [])
     if lab_c:
         argv += ["--lab", str(labs.ROOT / lab_c) if not args.file else lab_c]
-    for w in args.workload or ["cow", "swap", "pin", "pressure"]:
+    from runner.kernel.stage import WORKLOADS
+    for w in args.workload or WORKLOADS:
         argv += ["--workload", w]
     if args.delay:
         argv += ["--append", f"lrulab_delay={args.delay}"]

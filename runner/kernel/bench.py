@@ -14,9 +14,6 @@ from pathlib import Path
 
 from . import build, guest, paths, qemu, stage
 
-WORKLOADS = ("cow", "swap", "pin", "pressure")
-
-
 def run(pristine: Path, out: Path | None = None, log=print) -> dict[str, float]:
     out = out or paths.build_dir() / "bench"
     shutil.rmtree(out, ignore_errors=True)
@@ -39,7 +36,7 @@ def run(pristine: Path, out: Path | None = None, log=print) -> dict[str, float]:
     for f in paths.FLAVOURS:
         b = build.build(pristine, f, out=out)
         _, run_dir = paths.new_run_dir(f"bench-{f}", out)
-        boot = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=WORKLOADS)
+        boot = qemu.boot(b.bzimage, initrd, run_dir, f, smp=f == "smp", workloads=stage.WORKLOADS)
         if boot.first_report is not None:
             record(f"boot_to_first_report_{f}", boot.first_report)
         record(f"boot_whole_run_{f}", boot.seconds)

@@ -7,7 +7,7 @@
   ./lab debug ID [--test NAME] [--step N]   replay a failure under gdb, stopped in your hook
   ./lab submit [ID...]               check your hand-in, then write the archive to hand in
   ./lab boot [--variant V|--file F] [--smp] [--gdb]   watch the kernel stage boot live
-  ./lab check [--quiet]              instructor: references, bad variants, skeletons
+  ./lab selftest [--quiet]           instructor: references, bad variants, skeletons
   ./lab grade SUBMISSIONS --out DIR [--labs ID,...] [-j N] [--force]
                 [--deadline TIME [--late-days N] [--penalty P]] [--published]
                                      instructor: grade a class (docs/grading.md)
@@ -239,7 +239,7 @@ def cmd_tables(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def cmd_selftest(args: argparse.Namespace) -> int:
     from runner.selftest import check_all
     return check_all(quiet=args.quiet, only=args.labs)
 
@@ -317,10 +317,10 @@ def main(argv: list[str]) -> int:
     p.add_argument("--gdb", action="store_true", help="QEMU waits for gdb-multiarch; "
                    "prints the command (docs/kernel.md)")
     p.set_defaults(fn=cmd_boot)
-    p = sub.add_parser("check", help="instructor: every lab grades as it should")
+    p = sub.add_parser("selftest", help="instructor: every lab grades as it should")
     p.add_argument("--quiet", action="store_true")
     p.add_argument("--labs", help="comma-separated lab ids (default: all)")
-    p.set_defaults(fn=cmd_check)
+    p.set_defaults(fn=cmd_selftest)
     p = sub.add_parser("grade", help="instructor: grade a folder of submissions")
     p.add_argument("submissions", help="folder: one folder, .tar.gz, .tgz or .zip per student")
     p.add_argument("--out", required=True, help="output folder (results, gradebook, report)")

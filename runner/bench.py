@@ -128,9 +128,9 @@ def main() -> int:
     row("grading one submission, all labs (model stage, cold)",
         f"{grade_one_submission():.2f} s", "<= 1 s")
     t0 = time.monotonic()
-    proc = subprocess.run([str(ROOT / "lab"), "check", "--quiet"], capture_output=True,
+    proc = subprocess.run([str(ROOT / "lab"), "selftest", "--quiet"], capture_output=True,
                           text=True)
-    row("./lab check (every reference, bad variant, skeleton)",
+    row("./lab selftest (every reference, bad variant, skeleton)",
         f"{time.monotonic() - t0:.2f} s, rc {proc.returncode}")
     return 0
 

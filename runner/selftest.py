@@ -1,4 +1,4 @@
-"""./lab check: the instructor's proof that every lab grades as it should.
+"""./lab selftest: the instructor's proof that every lab grades as it should.
 
 For each lab: the reference solution (markers stripped) and the answer key
 score full marks; every bad variant loses points on the test its first line
@@ -112,7 +112,7 @@ def _check_lab(lab: labs.Lab, say, tmp: Path) -> int:
 
 def check_all(quiet: bool = False, only: str | None = None) -> int:
     if not any(lab.has_code and lab.solution.exists() for lab in labs.all_labs()):
-        raise labs.LabError("./lab check is the instructors' self-test and needs the labs' "
+        raise labs.LabError("./lab selftest is the instructors' self-test and needs the labs' "
                             "solutions, which this tree (a student kit?) does not have; "
                             "./lab test ID grades your work")
     wanted = set(only.split(",")) if only else None
@@ -122,5 +122,5 @@ def check_all(quiet: bool = False, only: str | None = None) -> int:
         if wanted and lab.id not in wanted:
             continue
         problems += check_lab(lab, say)
-    print(f"lab check: {'all good' if not problems else f'{problems} problem(s)'}")
+    print(f"lab selftest: {'all good' if not problems else f'{problems} problem(s)'}")
     return 0 if not problems else 1

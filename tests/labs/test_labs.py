@@ -30,9 +30,9 @@ class InstructorCheck(unittest.TestCase):
     def test_lab_check_passes(self) -> None:
         """References full marks; each bad variant fails its named test;
         skeletons compile and score 0 on code tests."""
-        out = lab("check")
+        out = lab("selftest")
         self.assertEqual(out.returncode, 0, out.stdout[-4000:])
-        self.assertIn("lab check: all good", out.stdout)
+        self.assertIn("lab selftest: all good", out.stdout)
         bad = sum(len(list((ROOT / "labs" / l / "bad").glob("*.c"))) for l in CODE_LABS)
         good = sum(len(list((ROOT / "labs" / l / "good").glob("*.c"))) for l in CODE_LABS)
         self.assertEqual(out.stdout.count(" rejected by "), bad)

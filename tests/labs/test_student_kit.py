@@ -51,7 +51,7 @@ class StudentKit(unittest.TestCase):
             self.assertIn("Score: 0/100", out.stdout)
             # what the kit does not offer says so, in one line
             for command, says in ((["make", "test"], "no project tests"),
-                                  ([str(kit / "lab"), "check"], "self-test")):
+                                  ([str(kit / "lab"), "selftest"], "self-test")):
                 run = subprocess.run(command, cwd=kit, env=env, capture_output=True, text=True)
                 self.assertEqual(run.returncode, 2, run.stdout + run.stderr)
                 self.assertIn(says, run.stderr)

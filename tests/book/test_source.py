@@ -132,5 +132,35 @@ class RealChapters(unittest.TestCase):
                     self.assertIsNone(m, f"{path.name}:{n}: write @lab:NN, not {m and m.group(0)!r}")
 
 
+MAX_DIFF_LINES = 20     # a hunk or two quoted where discussed, never a whole patch
+
+
+def long_diffs(text: str) -> list[tuple[int, int]]:
+    """(line, length) of each fenced diff block longer than MAX_DIFF_LINES."""
+    found, start = [], None
+    for i, line in enumerate(text.splitlines(), 1):
+        if start is None and line.startswith("```diff"):
+            start = i
+        elif start is not None and line.startswith("```"):
+            if i - start - 1 > MAX_DIFF_LINES:
+                found.append((start, i - start - 1))
+            start = None
+    return found
+
+
+class NoWholePatches(unittest.TestCase):
+    def test_no_chapter_pastes_a_kernel_patch(self) -> None:
+        """Linux code is never committed: the patches are cited by message and
+        kept under kernel-tree-patches/, the chapters quote a few lines."""
+        for chapter in sorted((ROOT / "chapters").glob("*.md")):
+            with self.subTest(chapter=chapter.name):
+                self.assertEqual(long_diffs(chapter.read_text()), [])
+
+    def test_a_pasted_patch_is_found(self) -> None:
+        patch = "```diff\n" + "+\tline\n" * (MAX_DIFF_LINES + 1) + "```\n"
+        self.assertEqual(long_diffs("text\n" + patch), [(2, MAX_DIFF_LINES + 1)])
+        self.assertEqual(long_diffs("```diff\n+ a\n-b\n```\n"), [])
+
+
 if __name__ == "__main__":
     unittest.main()

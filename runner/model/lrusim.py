@@ -1,4 +1,4 @@
-"""Running the model: one sandboxed lrusim run, read from its JSON result.
+"""Running the model: sandboxed lrusim runs (several may share a sandbox), each read from its JSON result.
 
 lrusim --json prints one JSON object (docs/lrusim-json.md); this module is
 the only reader of it, and nothing else of lrusim's output is believed.  A

@@ -1,4 +1,6 @@
-"""Running the model: sandboxed lrusim runs (several may share a sandbox), each read from its JSON result.
+"""Running the model: sandboxed lrusim runs, each read from its JSON result.
+
+Several runs may share one sandbox (run_many).
 
 lrusim --json prints one JSON object (docs/lrusim-json.md); this module is
 the only reader of it, and nothing else of lrusim's output is believed.  A

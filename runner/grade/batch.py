@@ -109,10 +109,7 @@ def _lab_result(lab: Lab, intake: Intake, student: str) -> LabReport:
 
 
 def _questions(lab: Lab, answers: Path | None, student: str) -> list[Result]:
-    given = questions.read_answers(answers) if answers else {}
-    return [questions.grade_question(lab, q, given.get(q.id),
-                                     questions.instance_for(student, lab, q))
-            for q in lab.questions]
+    return model_stage.questions_of([(lab, answers, student)])[0]
 
 
 def _add_kernel_stage(report: LabReport, lab: Lab, lab_c: Path) -> None:

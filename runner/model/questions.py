@@ -14,6 +14,7 @@ answers anyone's graded question).
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from runner.labs import ROOT, Lab, LabError, Question
@@ -101,35 +102,53 @@ def command(lab: Lab, q: Question, instance: int) -> str:
 _expected_cache: dict[tuple[str, str, int], int] = {}
 
 
+@dataclass
+class Asked:
+    """One question as one student is asked it: their answer, on their instance."""
+    lab: Lab
+    q: Question
+    answer: str | None
+    instance: int = 0
+
+
 def expected_number(lab: Lab, q: Question, instance: int) -> int:
     """Computed by the model (once per grader process and instance)."""
     key = (lab.id, q.id, instance)
     if key not in _expected_cache:
-        _expected_cache[key] = _compute_number(lab, q, instance)
+        binary, request = _number_run(lab, q, instance)
+        _expected_cache[key] = _number_from(lab, q, instance,
+                                            lrusim.run_many(binary, [request])[0])
     return _expected_cache[key]
 
 
-def _compute_number(lab: Lab, q: Question, instance: int) -> int:
+def _number_run(lab: Lab, q: Question, instance: int) -> tuple[Path, lrusim.Request]:
+    """The model run that computes a number question's answer."""
     binary, variant = question_binary(lab, q)
+    if "counter" in q.compute:
+        return binary, lrusim.Request(variant, q.scenario, ["replay:"], "default", q.cpus,
+                                      q.up, instance=instance, memory=q.memory)
+    for kind in ("failing_step", "min_preemptions"):
+        if kind in q.compute:
+            return binary, lrusim.Request(variant, q.scenario, ["dfs:5"], q.compute[kind],
+                                          q.cpus, q.up, instance=instance, memory=q.memory)
+    raise LabError(f"labs/{lab.id}/lab.json question {q.id}: compute needs \"counter\", "
+                   "\"failing_step\" or \"min_preemptions\"")
+
+
+def _number_from(lab: Lab, q: Question, instance: int, out: lrusim.Outcome) -> int:
+    """The number a question asks for, from its _number_run's outcome."""
     where = f"labs/{lab.id}/lab.json question {q.id} (instance {instance})"
     if "counter" in q.compute:
-        out = lrusim.run(binary, variant, q.scenario, "replay:", "default", q.cpus, q.up,
-                         instance=instance, memory=q.memory)
         if out.error or q.compute["counter"] not in out.counters:
             raise LabError(f"{where}: the model gave no counter "
                            f"{q.compute['counter']}: {out.error}")
         return out.counters[q.compute["counter"]]
-    for kind in ("failing_step", "min_preemptions"):
-        if kind in q.compute:
-            out = lrusim.run(binary, variant, q.scenario, "dfs:5", q.compute[kind], q.cpus,
-                             q.up, instance=instance, memory=q.memory)
-            if not out.failure or out.failure.bound is None:
-                raise LabError(f"{where}: no {q.compute[kind]} within 5 preemptions")
-            if kind == "min_preemptions":
-                return out.failure.bound
-            return last_step_shown(out.failure.trace)
-    raise LabError(f"{where}: compute needs \"counter\", \"failing_step\" or "
-                   "\"min_preemptions\"")
+    kind = "failing_step" if "failing_step" in q.compute else "min_preemptions"
+    if not out.failure or out.failure.bound is None:
+        raise LabError(f"{where}: no {q.compute[kind]} within 5 preemptions")
+    if kind == "min_preemptions":
+        return out.failure.bound
+    return last_step_shown(out.failure.trace)
 
 
 def solve(lab: Lab, q: Question, instance: int) -> str | None:
@@ -155,33 +174,86 @@ def solve(lab: Lab, q: Question, instance: int) -> str | None:
 
 
 def grade_question(lab: Lab, q: Question, answer: str | None, instance: int = 0) -> Result:
+    return grade_questions([Asked(lab, q, answer, instance)])[0]
+
+
+def grade_questions(asked: list[Asked]) -> list[Result]:
+    """Each answer's grade.  The model runs they need share one sandbox per
+    binary (lrusim.run_many): most are a few milliseconds, a sandbox costs more."""
+    results: list[Result | None] = [_graded_without_a_run(a) for a in asked]
+    runs = {i: _number_run(a.lab, a.q, a.instance) if a.q.kind == "number" else
+            _replay_run(a) for i, a in enumerate(asked) if results[i] is None}
+    for i, out in zip(runs, _run_grouped(list(runs.values()))):
+        a = asked[i]
+        if a.q.kind == "number":
+            _expected_cache[(a.lab.id, a.q.id, a.instance)] = \
+                _number_from(a.lab, a.q, a.instance, out)
+            results[i] = _graded_without_a_run(a)
+        else:
+            results[i] = _judge_replay(a, out)
+    return results
+
+
+def _run_grouped(runs: list[tuple[Path, lrusim.Request]]) -> list[lrusim.Outcome]:
+    """The runs, those of one binary in one sandbox; outcomes in the runs' order."""
+    by_binary: dict[Path, list[int]] = {}
+    for i, (binary, _) in enumerate(runs):
+        by_binary.setdefault(binary, []).append(i)
+    outcomes: list[lrusim.Outcome | None] = [None] * len(runs)
+    for binary, which in by_binary.items():
+        for i, out in zip(which, lrusim.run_many(binary, [runs[i][1] for i in which])):
+            outcomes[i] = out
+    return outcomes
+
+
+def _yours(a: Asked) -> str:
+    return f"{a.q.id}, your instance {a.instance} ({command(a.lab, a.q, a.instance)})"
+
+
+def _graded_without_a_run(a: Asked) -> Result | None:
+    """The grade if no model run is needed for it (no answer, not a number, a
+    number already computed), else None."""
+    q, answer = a.q, a.answer
     name = f"{q.id} ({q.kind})"
-    yours = f"{q.id}, your instance {instance} ({command(lab, q, instance)})"
     if not answer:
         return Result(name, 0, q.points, f"no answer for {q.id} in answers.txt; "
-                      f"{yours}\n", "question")
-    if q.kind == "number":
-        try:
-            given = int(answer)
-        except ValueError:
-            return Result(name, 0, q.points, f"{q.id}: {answer!r} is not a whole "
-                          "number\n", "question")
-        ok = given == expected_number(lab, q, instance)
-        return Result(name, q.points if ok else 0, q.points,
-                      f"{yours}: you answered {given}: " +
-                      ("right\n" if ok else "not what the model computes\n"),
-                      "question")
-    binary, variant = question_binary(lab, q)
-    out = lrusim.run(binary, variant, q.scenario, f"replay:{answer}", q.check or "default",
-                     q.cpus, q.up, instance=instance, memory=q.memory)
+                      f"{_yours(a)}\n", "question")
+    if q.kind != "number":
+        return None
+    try:
+        given = int(answer)
+    except ValueError:
+        return Result(name, 0, q.points, f"{q.id}: {answer!r} is not a whole "
+                      "number\n", "question")
+    expected = _expected_cache.get((a.lab.id, q.id, a.instance))
+    if expected is None:
+        return None
+    ok = given == expected
+    return Result(name, q.points if ok else 0, q.points,
+                  f"{_yours(a)}: you answered {given}: " +
+                  ("right\n" if ok else "not what the model computes\n"), "question")
+
+
+def _replay_run(a: Asked) -> tuple[Path, lrusim.Request]:
+    """The replay of a schedule answer on the student's instance."""
+    binary, variant = question_binary(a.lab, a.q)
+    return binary, lrusim.Request(variant, a.q.scenario, [f"replay:{a.answer}"],
+                                  a.q.check or "default", a.q.cpus, a.q.up,
+                                  instance=a.instance, memory=a.q.memory)
+
+
+def _judge_replay(a: Asked, out: lrusim.Outcome) -> Result:
+    q = a.q
+    name = f"{q.id} ({q.kind})"
     if out.error:
         return Result(name, 0, q.points, f"{q.id}: not a schedule the model can "
                       f"replay: {out.error}\n", "question")
     if out.diverged_at is not None:
-        return Result(name, 0, q.points, f"{yours}: at step {out.diverged_at} your schedule "
-                      "asks for a step this instance cannot take (a cpu with nothing to "
-                      "run, an interrupt that cannot arrive there, or steps after the end): "
-                      "replay it on your own instance and follow its trace\n", "question")
+        return Result(name, 0, q.points, f"{_yours(a)}: at step {out.diverged_at} your "
+                      "schedule asks for a step this instance cannot take (a cpu with nothing "
+                      "to run, an interrupt that cannot arrive there, or steps after the "
+                      "end): replay it on your own instance and follow its trace\n",
+                      "question")
     if q.check:
         ok = bool(out.failure and out.failure.checker == q.check)
         got = f"[{out.failure.checker}] {out.failure.message}" if out.failure else \
@@ -192,4 +264,5 @@ def grade_question(lab: Lab, q: Question, answer: str | None, instance: int = 0)
                                      for k, c in q.counters.items())
         verdict = "counters " + ", ".join(f"{k}={out.counters.get(k)}" for k in q.counters) + \
             (" as asked" if ok else f", but the question asks {q.counters}")
-    return Result(name, q.points if ok else 0, q.points, f"{yours}: {verdict}\n", "question")
+    return Result(name, q.points if ok else 0, q.points, f"{_yours(a)}: {verdict}\n",
+                  "question")

@@ -15,7 +15,7 @@ from runner import static_check
 from runner.labs import Lab, LabError, Test
 from runner.model import feedback, lrusim
 from runner.model.lrusim import counter_holds
-from runner.model.questions import grade_question, instance_for, read_answers
+from runner.model.questions import Asked, grade_questions, instance_for, read_answers
 from runner.model.build import build_lab_binary
 from runner.results import LabReport, Result
 
@@ -70,7 +70,8 @@ def grade_lab(lab: Lab, lab_c: Path | None, answers_path: Path | None,
 
 def grade_submission(jobs: list[tuple]) -> list[LabReport]:
     """Grade several labs of one submission at once, grade_lab's arguments
-    each, on WORKERS threads (each test and question is its own process).
+    each, on WORKERS threads: the builds, shares of each lab's tests, and
+    the questions, each task a sandbox or a few.
 
     The lab builds are the long poles and a lab's tests wait on its own
     build, so every build is queued first and a lab's tests are queued the
@@ -80,7 +81,9 @@ def grade_submission(jobs: list[tuple]) -> list[LabReport]:
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         builds = {pool.submit(_build, *job[:2], job[3]): i
                   for i, job in enumerate(jobs) if job[0].has_code}
-        questions = [pool.submit(_questions, *job) for job in jobs]
+        # one task: their runs share a sandbox
+        questions = pool.submit(questions_of, [(job[0], job[2], job[4] if len(job) > 4 else None)
+                                               for job in jobs])
         for done in as_completed(builds):
             i = builds[done]
             binary, error = done.result()
@@ -96,10 +99,10 @@ def grade_submission(jobs: list[tuple]) -> list[LabReport]:
                 size = len(lab.tests) if WORKERS == 1 else TESTS_PER_SANDBOX
                 shares = [lab.tests[k:k + size] for k in range(0, len(lab.tests), size)]
                 tests[i] = [(share, pool.submit(run_tests, binary, share)) for share in shares]
-        for report, lab_tests, lab_questions in zip(reports, tests, questions):
+        for report, lab_tests, lab_questions in zip(reports, tests, questions.result()):
             done = {t.name: r for share, f in lab_tests for t, r in zip(share, f.result())}
             report.results += [done[t.name] for t in report.lab.tests if t.name in done]
-            report.results += lab_questions.result()
+            report.results += lab_questions
     return reports
 
 
@@ -114,17 +117,22 @@ def _build(lab: Lab, lab_c: Path | None, label: str) -> tuple[Path | None, str]:
         return None, str(e)
 
 
-def _questions(lab: Lab, lab_c: Path | None, answers_path: Path | None, label: str,
-               student: str | None = None) -> list[Result]:
-    """The lab's questions, in order, with a note first if answers.txt is bad."""
-    try:
-        answers = read_answers(answers_path) if answers_path else {}
-        note = []
-    except LabError as e:
-        answers = {}
-        note = [Result("answers.txt", 0, 0, f"{e}\n", "note")]
-    return note + [grade_question(lab, q, answers.get(q.id), instance_for(student, lab, q))
-                   for q in lab.questions]
+def questions_of(labs: list[tuple[Lab, Path | None, str | None]]) -> list[list[Result]]:
+    """Each lab's questions, in order, for (lab, answers.txt, student) each,
+    with a note first where answers.txt is bad; their model runs are batched."""
+    notes, asked = [], []
+    for lab, answers_path, student in labs:
+        try:
+            answers = read_answers(answers_path) if answers_path else {}
+            notes.append([])
+        except LabError as e:
+            answers = {}
+            notes.append([Result("answers.txt", 0, 0, f"{e}\n", "note")])
+        asked += [Asked(lab, q, answers.get(q.id), instance_for(student, lab, q))
+                  for q in lab.questions]
+    graded = iter(grade_questions(asked))
+    return [note + [next(graded) for _ in lab.questions]
+            for note, (lab, _, _) in zip(notes, labs)]
 
 
 WORKERS = os.cpu_count() or 2       # the batch grader sets 1: -j N sandboxes at once

@@ -118,7 +118,7 @@ def _build(lab_c: Path, hooks: list[str], label: str, out: Path) -> Path:
     proc = run_untrusted(["/bin/sh", str(SCRIPT), str(lab_c), str(INCLUDE), str(LABDIR),
                           str(LABOBJ), str(MAIN_OBJ), str(LIBMODEL), str(binary), str(deps),
                           str(ast), *hooks],
-                         inputs=[lab_c, INCLUDE, LABDIR, LABOBJ, MAIN_OBJ, LIBMODEL],
+                         inputs=[lab_c], tools=[INCLUDE, LABDIR, LABOBJ, MAIN_OBJ, LIBMODEL],
                          outputs=[binary, deps, ast], timeout=BUILD_TIMEOUT,
                          raise_on_timeout=False)
     if proc.returncode == -9:

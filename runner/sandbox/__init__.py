@@ -5,7 +5,9 @@ unshared), the system (/usr, /etc, /lib) read-only, a private /tmp, and
 /sandbox holding copies of its inputs (files or folders, read-only) and an
 empty folder for its outputs.  Nothing of the project is mounted, so no
 solution, answer key, bad variant, test or other student's file is there to
-read, whatever the run does and wherever the checkout lives.
+read, whatever the run does and wherever the checkout lives.  Trusted files
+that many runs need alike (a build's headers and objects: tools) are copied
+once, into build/sandbox-tools/KEY, and that copy is mounted read-only.
 
 The run as a whole is bounded (runner/sandbox/bounds.py): a cgroup of its
 own for processes and memory, a fresh uid as root, rlimits for CPU, address
@@ -18,6 +20,7 @@ Where bubblewrap cannot create namespaces (some containers), the process
 runs with the same bounds but sees the host's files: describe() says so,
 and the grader prints it in every report header.
 """
+import hashlib
 import os
 import selectors
 import shutil
@@ -98,7 +101,7 @@ def _run_base() -> Path:
     return _base
 
 
-def _bwrap_args(run_dir: Path) -> list[str]:
+def _bwrap_args(run_dir: Path, tools: list[tuple[Path, str]] = ()) -> list[str]:
     args = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session",
             "--cap-drop", "ALL", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
             "--ro-bind", "/usr", "/usr", "--ro-bind", "/etc", "/etc"]
@@ -108,8 +111,10 @@ def _bwrap_args(run_dir: Path) -> list[str]:
         elif os.path.isdir(d):
             args += ["--ro-bind", d, d]
     args += ["--bind", str(run_dir), INSIDE, "--ro-bind", str(run_dir / "in"),
-             f"{INSIDE}/in", "--chdir", f"{INSIDE}/out", "--"]
-    return args
+             f"{INSIDE}/in"]
+    for copy, inside in tools:
+        args += ["--ro-bind", str(copy), inside]
+    return args + ["--chdir", f"{INSIDE}/out", "--"]
 
 
 def _probe() -> tuple[bool, str]:
@@ -232,7 +237,49 @@ def _copy_in(src: Path, dest: Path) -> None:
         os.chmod(dest, 0o755 if os.access(src, os.X_OK) else 0o644)
 
 
-def run_untrusted(args: list[str], *, inputs: list[Path] = (),
+TOOLS = BUILD / "sandbox-tools"
+TOOLS_KEPT = 24 * 3600          # seconds an unused copy of older tools is kept
+_tools_used: set[Path] = set()
+
+
+def _tool_copy(src: Path) -> Path:
+    """A read-only copy of a trusted file or folder, made once for as long as
+    it is unchanged (the key covers each file's path, size and mtime): the
+    sandbox mounts it instead of copying it into every run."""
+    h = hashlib.sha256(str(src).encode())
+    for f in sorted([src, *src.rglob("*")] if src.is_dir() else [src]):
+        st = f.stat()
+        h.update(f"{f.relative_to(src) if f != src else ''} {st.st_size} "
+                 f"{st.st_mtime_ns}".encode())
+    copy = TOOLS / h.hexdigest()[:24]
+    if not copy.exists():
+        TOOLS.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=TOOLS))
+        _copy_in(src, tmp / src.name)
+        os.chmod(tmp, 0o755)
+        try:
+            tmp.rename(copy)
+        except OSError:             # made meanwhile by another grader: the same
+            shutil.rmtree(tmp, ignore_errors=True)
+        _prune_tools(keep=copy)
+    if copy not in _tools_used:     # in use: not pruned by another grader
+        os.utime(copy)
+        _tools_used.add(copy)
+    return copy / src.name
+
+
+def _prune_tools(keep: Path) -> None:
+    """Copies of tools that have since changed, unused for a day, go."""
+    now = time.time()
+    for old in TOOLS.iterdir():
+        try:
+            if old != keep and now - old.stat().st_mtime > TOOLS_KEPT:
+                shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def run_untrusted(args: list[str], *, inputs: list[Path] = (), tools: list[Path] = (),
                   outputs: list[Path] = (), timeout: float = 60,
                   raise_on_timeout: bool = True, keep: int = KEEP,
                   limits: Limits | None = None) -> subprocess.CompletedProcess:
@@ -241,7 +288,9 @@ def run_untrusted(args: list[str], *, inputs: list[Path] = (),
     inputs are files or folders copied in (read-only), outputs files the run
     may write and that are copied back when it ends; both are named in args
     by their own paths, which are translated on the way in and on the way
-    out.  On timeout the whole run is killed and TimeoutExpired raised (or,
+    out.  tools are inputs that are trusted and the same for many runs (no
+    student's file): mounted read-only from one copy (_tool_copy) where
+    bubblewrap runs, copied in like inputs where it does not.  On timeout the whole run is killed and TimeoutExpired raised (or,
     with raise_on_timeout=False, returncode -9 and an "error: timed out"
     line); a run killed for using too much memory says so in stderr.
     keep: bytes kept of stdout (more for a trusted tool's big output).
@@ -261,6 +310,17 @@ def run_untrusted(args: list[str], *, inputs: list[Path] = (),
             d.mkdir(mode=0o755)
             _copy_in(Path(src), d / Path(src).name)
             mapping.append((str(src), f"{inside}/in/{i}/{Path(src).name}"))
+        mounted: list[tuple[Path, str]] = []
+        for i, src in enumerate(tools):
+            if kind == "bwrap":
+                box = f"{INSIDE}/tools/{i}/{Path(src).name}"
+                mounted.append((_tool_copy(Path(src)), box))
+            else:
+                d = run_dir / "in" / f"t{i}"
+                d.mkdir(mode=0o755)
+                _copy_in(Path(src), d / Path(src).name)
+                box = f"{inside}/in/t{i}/{Path(src).name}"
+            mapping.append((str(src), box))
         for i, dst in enumerate(outputs):
             mapping.append((str(dst), f"{inside}/out/{i}_{Path(dst).name}"))
         mapping.sort(key=lambda m: -len(m[0]))
@@ -271,7 +331,7 @@ def run_untrusted(args: list[str], *, inputs: list[Path] = (),
             return a
         argv = [inward(a) for a in args]
         if kind == "bwrap":
-            argv = _bwrap_args(run_dir) + argv
+            argv = _bwrap_args(run_dir, mounted) + argv
         argv = [str(_launcher()), *run.launch_args(limits, int(timeout) + 1), "--", *argv]
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, env=ENV, cwd=run_dir / "out",

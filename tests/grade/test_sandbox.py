@@ -174,6 +174,26 @@ class Sandbox(unittest.TestCase):
         proc = sandbox.run_untrusted(["/bin/cat", str(d / "lab.h")], inputs=[d], timeout=5)
         self.assertEqual(proc.stdout, "int x;\n", proc.stderr)
 
+    def test_tools_are_read_only_and_follow_their_source(self) -> None:
+        d = Path(self.tmp.name) / "tools"
+        d.mkdir(exist_ok=True)
+        (d / "glue.h").write_text("int one;\n")
+        touch = self.bin["touch"]
+        proc = sandbox.run_untrusted([str(touch), str(d / "glue.h"), str(d / "glue.h"),
+                                      str(d / "glue.h"), str(d / "new.h")],
+                                     inputs=[touch], tools=[d], timeout=5)
+        # the touch program opens odd arguments to read, even ones to write
+        self.assertIn("glue.h OPEN", proc.stdout.splitlines()[0], proc.stderr)
+        self.assertIn("denied", proc.stdout.splitlines()[1], proc.stdout)
+        self.assertIn("denied", proc.stdout.splitlines()[3], proc.stdout)
+        self.assertEqual((d / "glue.h").read_text(), "int one;\n")
+        # a changed tool is seen by the next run, not the copy of the old one
+        cat = lambda: sandbox.run_untrusted(["/bin/cat", str(d / "glue.h")], tools=[d],
+                                            timeout=5).stdout
+        self.assertEqual(cat(), "int one;\n")
+        (d / "glue.h").write_text("int two;\n")
+        self.assertEqual(cat(), "int two;\n")
+
     def test_unbounded_is_refused(self) -> None:
         if os.geteuid() != 0:
             self.skipTest("SKIPPED: only root can run unbounded (RLIMIT_NPROC holds otherwise)")

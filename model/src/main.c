@@ -6,6 +6,7 @@
  *          [--dot FILE] [--counters] [--trace] [--json] [--stop-at STEP]
  *          [--por on|off]
  *   lrusim --list [--json]
+ *   lrusim --batch SECONDS RUNS [OUT ERR STATUS]...
  *
  * Exit 0: no failure found; 1: a failure was found; 2: bad arguments.
  * With --json, stdout is one JSON object (docs/lrusim-json.md), the only
@@ -13,11 +14,26 @@
  * calls lrusim_stop() just before trace step STEP, where a debugger breaks
  * (./lab debug); a failure is then reported as found, not minimized, so
  * the debugger sees one run.
+ *
+ * --batch runs several lrusim commands, one after another, each in a child
+ * forked before this process has done anything else: so each starts from
+ * the program's pristine state, exactly as if run alone, and a sandbox
+ * holding several runs pays for no exec but this one (an exec costs more
+ * than most runs: the dynamic loader's CPU probing).  RUNS holds, per run,
+ * its argument count and its arguments (argv[1] on), each ended by a NUL
+ * byte.  Run i's stdout, stderr and exit status go to the i-th OUT, ERR
+ * and STATUS file; the status as a shell reports it (the exit code, 128 +
+ * the signal, 124 for a run stopped after SECONDS, as timeout(1) says).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "lrulab/explore.h"
 #include "lrulab/json.h"
@@ -391,7 +407,7 @@ static void print_json(const struct outcome *o, const struct sim_config *cfg,
 	json_end(&j);
 }
 
-int main(int argc, char **argv)
+static int lrusim_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "variant", required_argument, NULL, 'v' },
@@ -564,4 +580,116 @@ int main(int argc, char **argv)
 		write_dot_file(dot, cfg.nr_cpus, o.found && o.min_run.failed ?
 			       o.min_run.failure.msg : sc->name);
 	return o.found ? 1 : 0;
+}
+
+#define BATCH_MAX_BYTES	(1 << 20)
+#define BATCH_MAX_ARGS	64
+#define TIMED_OUT	124
+
+static char *read_runs(const char *path, size_t *len)
+{
+	static char buf[BATCH_MAX_BYTES + 1];
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		usage_error(path, strerror(errno));
+	*len = fread(buf, 1, BATCH_MAX_BYTES + 1, f);
+	fclose(f);
+	if (*len > BATCH_MAX_BYTES)
+		usage_error(path, "more than 1 MiB of runs");
+	return buf;
+}
+
+/* The next NUL-ended word of the runs at *pos, or NULL at their end. */
+static char *next_word(char *buf, size_t len, size_t *pos)
+{
+	char *word = buf + *pos;
+	char *end = memchr(word, '\0', len - *pos);
+
+	if (*pos >= len || !end)
+		return NULL;
+	*pos += (size_t)(end - word) + 1;
+	return word;
+}
+
+static void write_status(const char *path, int status)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fprintf(f, "%d\n", status) < 0 || fclose(f))
+		perror(path);
+}
+
+static int run_child(char **argv, int argc, const char *out, const char *err,
+		     unsigned seconds)
+{
+	pid_t pid;
+	int wstatus, fd;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return 128 + SIGKILL;
+	if (pid == 0) {
+		fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 1) < 0)
+			_exit(2);
+		close(fd);
+		fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || dup2(fd, 2) < 0)
+			_exit(2);
+		close(fd);
+		alarm(seconds);
+		exit(lrusim_main(argc, argv));
+	}
+	while (waitpid(pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			return 128 + SIGKILL;
+	if (WIFSIGNALED(wstatus))
+		return WTERMSIG(wstatus) == SIGALRM ? TIMED_OUT : 128 + WTERMSIG(wstatus);
+	return WEXITSTATUS(wstatus);
+}
+
+static int batch(int argc, char **argv)
+{
+	char *words, *child_argv[BATCH_MAX_ARGS + 2];
+	size_t len, pos = 0;
+	int run, files = 4;
+	long seconds;
+
+	if (argc < 4)
+		usage_error("--batch", "needs SECONDS RUNS [OUT ERR STATUS]...");
+	seconds = strtol(argv[2], NULL, 10);
+	if (seconds <= 0)
+		usage_error(argv[2], "not a number of seconds");
+	words = read_runs(argv[3], &len);
+	for (run = 0; pos < len; run++) {
+		char *count = next_word(words, len, &pos);
+		long n = count ? strtol(count, NULL, 10) : -1;
+		int i;
+
+		if (n < 0 || n > BATCH_MAX_ARGS)
+			usage_error(argv[3], "a run's argument count is missing or too big");
+		if (files + 2 >= argc)
+			usage_error(argv[3], "more runs than OUT ERR STATUS files");
+		child_argv[0] = argv[0];
+		for (i = 1; i <= n; i++) {
+			child_argv[i] = next_word(words, len, &pos);
+			if (!child_argv[i])
+				usage_error(argv[3], "a run has fewer arguments than its count");
+		}
+		child_argv[n + 1] = NULL;
+		write_status(argv[files + 2],
+			     run_child(child_argv, (int)n + 1, argv[files], argv[files + 1],
+				       (unsigned)seconds));
+		files += 3;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--batch"))
+		return batch(argc, argv);
+	return lrusim_main(argc, argv);
 }

@@ -9,7 +9,6 @@ another variant, scenario or set of strategies than asked is a failure of
 the run, never a pass.
 """
 import json
-import shlex
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ SCHEMA = "lrulab.lrusim.result"
 VERSION = 1
 LRUSIM = BUILD / "lrusim"
 RUN_TIMEOUT = 60
-TIMED_OUT = 124                 # timeout(1)'s status for a run it stopped
+TIMED_OUT = 124                 # lrusim --batch's status for a run it stopped
 KEEP = 8 << 20                  # bytes of a run's stdout: a --trace result is big
 
 
@@ -176,17 +175,23 @@ def run(binary: Path, variant: str, scenario: str, strategies: str | list[str],
 
 
 def run_many(binary: Path, requests: list[Request]) -> list[Outcome]:
-    """Several model runs of one binary, one after another in one sandbox,
-    each with its own time limit: a sandbox costs more than most runs.  A
-    run the sandbox did not let finish is run again alone."""
+    """Several model runs of one binary, one after another in one sandbox
+    (lrusim --batch: each in a fresh fork, with its own time limit): a
+    sandbox costs more than most runs.  A run the sandbox did not let
+    finish is run again alone."""
+    sendable = [r for r in requests if not any("\0" in a for a in r.args())]
+    if len(sendable) < len(requests):
+        outcomes = iter(run_many(binary, sendable) if sendable else [])
+        return [next(outcomes) if r in sendable else
+                Outcome(False, error="an argument holds a NUL byte") for r in requests]
     with tempfile.TemporaryDirectory(prefix="lrulab-runs-") as tmp:
-        script = Path(tmp) / "runs.sh"
-        script.write_text(_script(requests))
+        runs = Path(tmp) / "runs"
+        runs.write_bytes(_runs_file(requests))
         files = [[Path(tmp) / f"{i}.{what}" for what in ("out", "err", "status")]
                  for i in range(len(requests))]
-        proc = run_untrusted(["/bin/sh", str(script), str(binary),
+        proc = run_untrusted([str(binary), "--batch", str(int(RUN_TIMEOUT)), str(runs),
                               *(str(f) for one in files for f in one)],
-                             inputs=[script, binary], outputs=[f for one in files for f in one],
+                             inputs=[runs, binary], outputs=[f for one in files for f in one],
                              timeout=RUN_TIMEOUT * len(requests) + 10,
                              raise_on_timeout=False, keep=KEEP)
         whole_run_killed = proc.returncode == -9
@@ -203,17 +208,15 @@ def run_many(binary: Path, requests: list[Request]) -> list[Outcome]:
         return outcomes
 
 
-def _script(requests: list[Request]) -> str:
-    """The runs as one sh script: $1 the binary, then each run's stdout,
-    stderr and exit-status files.  Every argument is a single-quoted word
-    (shlex.quote), so no byte of a schedule can become shell syntax, and
-    each run is stopped by timeout(1) at its own limit."""
-    lines = ["bin=$1", "shift"]
+def _runs_file(requests: list[Request]) -> bytes:
+    """The runs as lrusim --batch reads them: per run, its argument count and
+    its arguments, each ended by a NUL byte.  Nothing is parsed on the way,
+    so no byte of a schedule can change another argument."""
+    words = []
     for request in requests:
-        args = " ".join(shlex.quote(a) for a in request.args())
-        lines += [f'timeout -k 1 {RUN_TIMEOUT} "$bin" {args} >"$1" 2>"$2" </dev/null',
-                  'echo $? >"$3"', "shift 3"]
-    return "\n".join(lines) + "\n"
+        args = request.args()
+        words += [str(len(args)), *args]
+    return b"".join(w.encode() + b"\0" for w in words)
 
 
 def _finished(out: Path, err: Path, status: Path) -> subprocess.CompletedProcess | None:
@@ -232,6 +235,6 @@ def _finished(out: Path, err: Path, status: Path) -> subprocess.CompletedProcess
     if len(stdout) > KEEP:
         return subprocess.CompletedProcess([], -9, "", stderr +
                                            f"\nerror: more than {KEEP >> 20} MiB of output; killed\n")
-    # timeout(1) reports a signal the way a shell does: 128 + N
+    # lrusim --batch reports a signal the way a shell does: 128 + N
     return subprocess.CompletedProcess([], 128 - code if 128 < code < 128 + 65 else code,
                                        stdout.decode(errors="replace"), stderr)

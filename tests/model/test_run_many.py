@@ -40,21 +40,23 @@ class RunMany(unittest.TestCase):
             self.assertFalse(marker.exists())
 
     def test_a_run_out_of_time_is_stopped_and_the_next_still_runs(self) -> None:
-        with tempfile.TemporaryDirectory() as tmp:
-            slow = Path(tmp) / "slow-lrusim"
-            # a stand-in for lrusim that hangs on put-vs-shrink, else says it ran
-            slow.write_text("#!/bin/sh\ncase \"$*\" in *put-vs-shrink*) sleep 30;; esac\n"
-                            "echo ran >&2; exit 3\n")
-            slow.chmod(0o755)
-            runs = [request("fix-0212", "put-vs-shrink", "dfs:1"),
-                    request("fix-0212", "aio-munmap", "dfs:1")]
-            with mock.patch.object(lrusim, "RUN_TIMEOUT", 1), \
-                    mock.patch.object(lrusim, "run_untrusted",
-                                      side_effect=lrusim.run_untrusted) as sandboxes:
-                hung, fine = lrusim.run_many(slow, runs)
+        # pct with a hundred million runs: far more than a second
+        runs = [request("fix-0212", "put-vs-shrink", "pct:1:100000000:3"),
+                request("fix-0212", "aio-munmap", "dfs:1")]
+        with mock.patch.object(lrusim, "RUN_TIMEOUT", 1), \
+                mock.patch.object(lrusim, "run_untrusted",
+                                  side_effect=lrusim.run_untrusted) as sandboxes:
+            hung, fine = lrusim.run_many(BUILD / "lrusim", runs)
         self.assertEqual(sandboxes.call_count, 1)   # stopped by its own limit, in the batch
         self.assertIn("did not finish in 1 s", hung.error)
-        self.assertIn("status 3 without a result: ran", fine.error)
+        self.assertTrue(fine.ok and fine.schedules > 0, fine)
+
+    def test_a_nul_byte_stops_its_own_run_only(self) -> None:
+        runs = [request("fix-0212", "aio-munmap", "replay:0\0 --variant flawed-0207"),
+                request("flawed-0207", "put-vs-shrink", "dfs:2")]
+        bad, found = lrusim.run_many(BUILD / "lrusim", runs)
+        self.assertIn("NUL byte", bad.error)
+        self.assertEqual(found.failure and found.failure.checker, "double-free")
 
     def test_a_run_the_sandbox_never_let_end_is_run_alone(self) -> None:
         real = lrusim.run_untrusted

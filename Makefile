@@ -45,7 +45,7 @@ print-deb-packages:
 
 model: $(BUILD)/lrusim $(BUILD)/lrusim-san $(BUILD)/model-tests $(BUILD)/model/fast/main.o \
 	$(BUILD)/sandbox-launch $(BUILD)/lab/glue.o $(BUILD)/lab/lab-rt.o \
-	$(BUILD)/lab/prelude.h.gch
+	$(BUILD)/lab/prelude.h.gch $(BUILD)/lab/ast-json.so
 
 # The model's side of a lab module, and its trusted WebAssembly part
 # (runner/model/build.py builds each lab.c against them)
@@ -57,6 +57,11 @@ $(BUILD)/lab/prelude.h.gch: model/lab/prelude.h model/lab/wasm-rt.h model/lab/bu
 	@mkdir -p $(@D)
 	cp model/lab/prelude.h $(@D)/prelude.h
 	sh model/lab/build-lab.sh --prelude model/lab $@
+# clang's own headers (libclang-14-dev); LLVM is built without RTTI
+$(BUILD)/lab/ast-json.so: model/lab/ast-json.cpp
+	@mkdir -p $(@D)
+	clang++ -std=c++17 -O1 -fPIC -shared -fno-rtti -Wall -Wextra -Werror \
+		-isystem $(shell llvm-config-14 --includedir 2>/dev/null || echo /usr/lib/llvm-14/include) $< -o $@
 $(BUILD)/lab/lab-rt.o: model/lab/lab-rt.c
 	@mkdir -p $(@D)
 	clang --target=wasm32 -std=c11 -ffreestanding -nostdinc -O2 -c $< -o $@

@@ -37,9 +37,10 @@ ld_flags="--no-entry --allow-undefined --stack-first -z stack-size=34816
  --initial-memory=65536 --max-memory=65536
  --export=pagemap_lru_lock --export=__data_end --export=lrulab_rt_anchor"
 
-clang $lab_flags -O2 -MD -MF "$deps" -fsyntax-only -Xclang -ast-dump=json "$src" \
-	> "$ast" || exit 11
-clang $lab_flags -O2 -c "$src" -o lab.o || exit 11
+# one compile writes the object, the deps and (the ast-json plugin) the AST
+clang $lab_flags -O2 -MD -MF "$deps" -c "$src" -o lab.o \
+	-fplugin="$labobj/ast-json.so" -Xclang -add-plugin -Xclang lrulab-ast-json \
+	-Xclang -plugin-arg-lrulab-ast-json -Xclang "$ast" || exit 11
 # shellcheck disable=SC2086
 wasm-ld $ld_flags $exports lab.o "$labobj/lab-rt.o" -o lab.wasm || exit 12
 wasm2c lab.wasm -n lab -o lab_module.c || exit 13

@@ -260,5 +260,29 @@ class LabModulePrelude(unittest.TestCase):
         self.assertIn(f"! {BUILD / 'lab' / 'prelude.h.gch'}", proc.stderr.splitlines())
 
 
+class AstPlugin(unittest.TestCase):
+    def test_the_plugin_dumps_what_ast_dump_json_does(self) -> None:
+        """The static check reads the AST the build's ast-json plugin writes:
+        it must be clang's own -ast-dump=json tree (ids are addresses)."""
+        script = (ROOT / "model" / "lab" / "build-lab.sh").read_text()
+        flags = re.search(r'^lab_flags="([^"]*)"', script, re.M).group(1)
+        flags = flags.replace("$inc", str(ROOT / "model" / "include")).split()
+        src = ROOT / "labs" / "03-do-wp-page" / "solution.c"
+        ids = re.compile(r'"0x[0-9a-f]+"')
+        with tempfile.TemporaryDirectory() as tmp:
+            plugin, plain = Path(tmp) / "plugin.json", Path(tmp) / "plain.json"
+            subprocess.run(["clang", *flags, "-O2", "-c", str(src), "-o", f"{tmp}/lab.o",
+                            f"-fplugin={BUILD / 'lab' / 'ast-json.so'}", "-Xclang",
+                            "-add-plugin", "-Xclang", "lrulab-ast-json", "-Xclang",
+                            "-plugin-arg-lrulab-ast-json", "-Xclang", str(plugin)],
+                           check=True, capture_output=True)
+            with open(plain, "w") as out:
+                subprocess.run(["clang", *flags, "-O2", "-fsyntax-only", "-Xclang",
+                                "-ast-dump=json", str(src)], check=True, stdout=out)
+            self.assertTrue(Path(f"{tmp}/lab.o").stat().st_size > 0)
+            self.assertGreater(len(plain.read_text()), 10000)
+            self.assertEqual(ids.sub("ID", plugin.read_text()), ids.sub("ID", plain.read_text()))
+
+
 if __name__ == "__main__":
     unittest.main()

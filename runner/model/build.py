@@ -27,8 +27,11 @@ INCLUDE = ROOT / "model" / "include"
 LABDIR = ROOT / "model" / "lab"
 SCRIPT = LABDIR / "build-lab.sh"
 LIBMODEL = BUILD / "libmodel.a"
-LABOBJ = BUILD / "lab"           # glue.o and lab-rt.o, made by make
+LABOBJ = BUILD / "lab"           # the glue, the prelude, the AST plugin: made by make
 MAIN_OBJ = BUILD / "model" / "fast" / "main.o"
+# what make builds that every lab build uses (the tools of its sandbox)
+NEEDED = (LIBMODEL, MAIN_OBJ, LABOBJ / "glue.o", LABOBJ / "lab-rt.o", LABOBJ / "prelude.h",
+          LABOBJ / "prelude.h.gch", LABOBJ / "ast-json.so")
 BUILD_TIMEOUT = 60
 CACHE = BUILD / "labs"          # the batch grader gives each worker its own
 # what clang says when a lab.c reaches into a struct page it cannot see
@@ -49,7 +52,7 @@ def _digest(source: bytes, hooks: list[str]) -> str:
                      Path(static_check.__file__), Path(__file__)]):
         if p.is_file():
             h.update(p.name.encode() + p.read_bytes())
-    for p in (LIBMODEL, MAIN_OBJ, LABOBJ / "glue.o", LABOBJ / "lab-rt.o"):
+    for p in NEEDED:
         st = p.stat()
         h.update(f"{p.name} {st.st_size} {st.st_mtime_ns}".encode())
     return h.hexdigest()[:20]
@@ -149,7 +152,7 @@ def build_lab_binary(lab: Lab, lab_c: Path, label: str) -> Path:
         source = lab_c.read_bytes()
     except OSError:
         source = b""
-    for needed in (LIBMODEL, MAIN_OBJ, LABOBJ / "glue.o", LABOBJ / "lab-rt.o"):
+    for needed in NEEDED:
         if not needed.exists():
             raise LabError(f"{needed.relative_to(ROOT)} is missing; run make first")
     out = CACHE / lab.id / _digest(source, lab.hooks)

@@ -7,7 +7,7 @@ empty folder for its outputs.  Nothing of the project is mounted, so no
 solution, answer key, bad variant, test or other student's file is there to
 read, whatever the run does and wherever the checkout lives.  Trusted files
 that many runs need alike (a build's headers and objects: tools) are copied
-once, into build/sandbox-tools/KEY, and that copy is mounted read-only.
+once, into /tmp/lrulab-tools-UID/KEY, and that copy is mounted read-only.
 
 The run as a whole is bounded (runner/sandbox/bounds.py): a cgroup of its
 own for processes and memory, a fresh uid as root, rlimits for CPU, address
@@ -237,9 +237,30 @@ def _copy_in(src: Path, dest: Path) -> None:
         os.chmod(dest, 0o755 if os.access(src, os.X_OK) else 0o644)
 
 
-TOOLS = BUILD / "sandbox-tools"
 TOOLS_KEPT = 24 * 3600          # seconds an unused copy of older tools is kept
 _tools_used: set[Path] = set()
+_tools_dir: list[Path] = []
+
+
+def _tools() -> Path:
+    """Where copies of tools go: beside the run folders (bubblewrap mounts as
+    the run's uid, which must reach it wherever the checkout lives), in a
+    folder of this uid's that no one else may write: else one of its own."""
+    with _lock:
+        if _tools_dir:
+            return _tools_dir[0]
+        d = _run_base() / f"lrulab-tools-{os.geteuid()}"
+        try:
+            d.mkdir(mode=0o755)
+        except FileExistsError:
+            pass
+        st = os.lstat(d)
+        if not (stat.S_ISDIR(st.st_mode) and st.st_uid == os.geteuid()
+                and not st.st_mode & 0o022):
+            d = Path(tempfile.mkdtemp(prefix="lrulab-tools-", dir=_run_base()))
+        os.chmod(d, 0o755)
+        _tools_dir.append(d)
+        return d
 
 
 def _tool_copy(src: Path) -> Path:
@@ -251,27 +272,27 @@ def _tool_copy(src: Path) -> Path:
         st = f.stat()
         h.update(f"{f.relative_to(src) if f != src else ''} {st.st_size} "
                  f"{st.st_mtime_ns}".encode())
-    copy = TOOLS / h.hexdigest()[:24]
+    tools = _tools()
+    copy = tools / h.hexdigest()[:24]
     if not copy.exists():
-        TOOLS.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=TOOLS))
+        tmp = Path(tempfile.mkdtemp(prefix=".new-", dir=tools))
         _copy_in(src, tmp / src.name)
         os.chmod(tmp, 0o755)
         try:
             tmp.rename(copy)
         except OSError:             # made meanwhile by another grader: the same
             shutil.rmtree(tmp, ignore_errors=True)
-        _prune_tools(keep=copy)
+        _prune_tools(tools, keep=copy)
     if copy not in _tools_used:     # in use: not pruned by another grader
         os.utime(copy)
         _tools_used.add(copy)
     return copy / src.name
 
 
-def _prune_tools(keep: Path) -> None:
+def _prune_tools(tools: Path, keep: Path) -> None:
     """Copies of tools that have since changed, unused for a day, go."""
     now = time.time()
-    for old in TOOLS.iterdir():
+    for old in tools.iterdir():
         try:
             if old != keep and now - old.stat().st_mtime > TOOLS_KEPT:
                 shutil.rmtree(old, ignore_errors=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from runner import deps
 from runner.grade import gradescope_sim
+from runner.model import build as model_build
 from tests.grade import hostile
 from tests.grade.test_grade import check_results_schema
 from tests.kernel.support import CI_TARBALL
@@ -58,9 +59,8 @@ class Bundle(unittest.TestCase):
             build = base / "source" / "build"
             (build / "model" / "fast").mkdir(parents=True)
             (build / "lab").mkdir()
-            for f in ("libmodel.a", "lrusim", "model/fast/main.o", "lab/glue.o", "lab/lab-rt.o",
-                      "lab/prelude.h", "lab/prelude.h.gch"):
-                shutil.copy(ROOT / "build" / f, build / f)
+            for f in (*model_build.NEEDED, model_build.BUILD / "lrusim"):
+                shutil.copy(f, build / f.relative_to(model_build.BUILD))
             (base / "submission").mkdir()
             for name, text in honest().items():
                 (base / "submission" / name).write_text(text)

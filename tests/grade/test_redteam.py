@@ -35,7 +35,7 @@ from unittest import mock
 from runner import labs as labs_mod
 from runner import static_check
 from runner.model import build as model_build
-from runner.model import lrusim
+from runner.model import lrusim, questions
 from runner.model import stage as model_stage
 from runner.skeleton import strip_markers
 from tests.util import ROOT
@@ -802,9 +802,9 @@ class Questions(unittest.TestCase):
         bad schedule token: 0; the right answer alone gets the points."""
         lab = labs_mod.load(L2)
         q = next(q for q in lab.questions if q.id == "q1")
-        right = model_stage.grade_question(lab, q, "0*11 i0 0*2 1")
+        right = questions.grade_question(lab, q, "0*11 i0 0*2 1")
         self.assertEqual(right.score, q.points, right.output)
-        forged = model_stage.grade_question(
+        forged = questions.grade_question(
             lab, q, "0*11 i0 0*2 1 --strategy dfs:2 --variant fix-0212")
         self.assertEqual(forged.score, 0, forged.output)
 

@@ -194,6 +194,26 @@ class Sandbox(unittest.TestCase):
         (d / "glue.h").write_text("int two;\n")
         self.assertEqual(cat(), "int two;\n")
 
+    def test_tools_go_nowhere_another_user_may_write(self) -> None:
+        """A tools folder made by someone else (here: writable by all) could
+        hold a forged glue.o: it is never used."""
+        from unittest import mock
+        with tempfile.TemporaryDirectory() as base:
+            os.chmod(base, 0o755)
+            planted = Path(base) / f"lrulab-tools-{os.geteuid()}"
+            planted.mkdir()
+            os.chmod(planted, 0o777)
+            with mock.patch.object(sandbox, "_run_base", return_value=Path(base)), \
+                    mock.patch.object(sandbox, "_tools_dir", []):
+                mine = sandbox._tools()
+                self.assertNotEqual(mine, planted)
+                self.assertEqual(mine.parent, Path(base))
+                self.assertEqual(os.stat(mine).st_mode & 0o777, 0o755)
+            os.chmod(planted, 0o755)
+            with mock.patch.object(sandbox, "_run_base", return_value=Path(base)), \
+                    mock.patch.object(sandbox, "_tools_dir", []):
+                self.assertEqual(sandbox._tools(), planted)
+
     def test_unbounded_is_refused(self) -> None:
         if os.geteuid() != 0:
             self.skipTest("SKIPPED: only root can run unbounded (RLIMIT_NPROC holds otherwise)")

@@ -14,6 +14,7 @@
 # runner never has to trust text the lab.c can influence to know that:
 #   11 compiling (deps are written even then)   12 wasm-ld   13 wasm2c
 #   14 the C compile of the module   15 the link with the model
+#   16 the module uses a WebAssembly feature the glue does not allow
 set -u
 # the C compile of a module; its prelude (prelude.h) is precompiled with the
 # same flags, or gcc would not use it
@@ -43,6 +44,10 @@ clang $lab_flags -O2 -MD -MF "$deps" -c "$src" -o lab.o \
 	-Xclang -plugin-arg-lrulab-ast-json -Xclang "$ast" || exit 11
 # shellcheck disable=SC2086
 wasm-ld $ld_flags $exports lab.o "$labobj/lab-rt.o" -o lab.wasm || exit 12
+# every store of the module must pass the glue (a static's yield point, the
+# per-schedule reset): no bulk-memory operation (memory.fill, memory.copy)
+# writes around it, whatever asm or target attribute the lab.c holds
+wasm-validate --disable-bulk-memory lab.wasm || exit 16
 wasm2c lab.wasm -n lab -o lab_module.c || exit 13
 # shellcheck disable=SC2086
 gcc $module_flags -include "$labobj/prelude.h" -I. -I"$labdir" -c "$labdir/module.c" \

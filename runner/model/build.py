@@ -42,7 +42,7 @@ COMPILE_RULES = {
 }
 STEP = {11: "compiling", 12: "linking the module (wasm-ld)",
         13: "translating the module (wasm2c)", 14: "compiling the module",
-        15: "linking with the model"}
+        15: "linking with the model", 16: "checking the module's features"}
 
 
 def _digest(source: bytes, hooks: list[str]) -> str:
@@ -78,6 +78,9 @@ def _explain(step: int, stderr: str, label: str, src: Path, hooks: list[str]) ->
             return f"{label}: uses {m.group(1)}, which is not in the lab API (see lab.h)"
         if "memory" in stderr:
             return f"{label}: its static data does not fit in the lab's 30 KiB"
+    if step == 16:
+        return (f"{label}: uses WebAssembly bulk-memory operations (memory.fill, memory.copy), "
+                "which write the module's memory around the lab API: not allowed")
     if step == 15:
         m = re.search(r"undefined reference to `Z_envZ_(\w+)'", stderr)
         if m:

@@ -330,6 +330,15 @@ class ModelWorld(unittest.TestCase):
         with past_the_check(Path(self.tmp.name)):
             self.assert_rejected(self.grade("huge-static-data.c"), "does not fit")
 
+    def test_no_bulk_memory_writes_around_the_glue(self) -> None:
+        """bulk-memory.c: memory.fill by asm in a function compiled for bulk
+        memory: a store to the statics no yield point sees, nor the reset.
+        Before: built and run (wasm2c takes bulk memory).  Now: rejected by the
+        check (asm, attribute); past it, the build refuses the module."""
+        self.assert_rejected(self.grade("bulk-memory.c"))
+        with past_the_check(Path(self.tmp.name)):
+            self.assert_rejected(self.grade("bulk-memory.c"), "bulk-memory")
+
     def test_module_memory_is_its_own(self) -> None:
         """module-memory-smash.c: the hook overwrites all of its linear memory
         (the other contexts' stacks, the nr_pages slot, the lock token, the

@@ -41,6 +41,27 @@ static uint32_t initial_size, static_lo, static_hi;
 static bool instantiated;
 uint32_t wasm_rt_call_stack_depth;
 
+/*
+ * The blocks of the module's memory written since the last reset, one bit
+ * each (a block is a context's stack region, 2 KiB, for the 64 KiB a lab
+ * has): a reset copies back only those, not the whole memory at every
+ * schedule.  Every store of the module comes through lab_memory_access()
+ * (wasm-rt.h: clang targets wasm32 without bulk-memory, so no memory.fill
+ * or memory.copy writes around it, which the statics' yield points rely on
+ * too), and the glue marks its own writes: a block not marked is still
+ * the initial image, wherever a stray pointer of the lab's wrote, and a
+ * schedule reads the same bytes (a local never set, say) as it would in a
+ * fresh process.
+ */
+static unsigned int block_shift = 11;
+static uint64_t dirty_blocks;
+
+static inline void mark_written(uint32_t off, size_t n)
+{
+	dirty_blocks |= 1ull << (off >> block_shift) |
+			1ull << ((off + n - 1) >> block_shift);
+}
+
 /* --- failures of the lab's own code ------------------------------------ */
 
 static void lab_oops(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -231,8 +252,12 @@ void lab_memory_access(void *dst, const void *src, size_t n)
 {
 	const uint8_t *base = lab_memory();
 	const uint8_t *load = src, *store = dst;
+	uintptr_t off = (uintptr_t)store - (uintptr_t)base;
 	long before = 0, after = 0;
 
+	/* a load copies to the C stack, a store into the memory */
+	if (off < initial_size)
+		mark_written((uint32_t)off, n);
 	if (load >= base + static_lo && load < base + static_hi) {
 		sim_yield("load static", where(), NULL, NULL);
 		memcpy(dst, src, n);
@@ -281,11 +306,22 @@ static void lab_reset(void)
 		memcpy(initial_memory, lab_memory(), initial_size);
 		static_lo = STACK_TOP;
 		static_hi = lab_data_end();
+		while ((64ull << block_shift) < initial_size)
+			block_shift++;
+		dirty_blocks = 0;
 		sim_switch_in = switch_in;
 		sim_switch_out = switch_out;
 		instantiated = true;
 	}
-	memcpy(lab_memory(), initial_memory, initial_size);
+	while (dirty_blocks) {
+		uint32_t off = (uint32_t)__builtin_ctzll(dirty_blocks) << block_shift;
+		uint32_t len = 1u << block_shift;
+
+		dirty_blocks &= dirty_blocks - 1;
+		if (len > initial_size - off)
+			len = initial_size - off;
+		memcpy(lab_memory() + off, initial_memory + off, len);
+	}
 	*lab_stack_pointer() = STACK_TOP;
 	wasm_rt_call_stack_depth = 0;
 }
@@ -315,6 +351,7 @@ static int shrink_cache_zero_count(struct page *page, int *nr_pages)
 		lab_oops("its stack pointer (%#x) left its stack", sp + 16);
 
 	memcpy(lab_memory() + sp, &value, sizeof(value));
+	mark_written(sp, sizeof(value));
 	*lab_stack_pointer() = sp;
 	ret = (int)lab_call_shrink_cache_zero_count(handle_of(page), sp);
 	if (*lab_stack_pointer() != sp)

@@ -51,8 +51,14 @@ const char *const checker_names[NR_CHECKERS] = {
 	[CHK_OOPS] = "oops",
 };
 
-static ucontext_t ctx_uctx[SIM_MAX_CTX];	/* a context's first entry */
-static jmp_buf sched_jmp, ctx_jmp[SIM_MAX_CTX];
+/*
+ * A stack's trampoline is made once (getcontext and setcontext each make a
+ * system call for the signal mask); every context that runs on the stack
+ * after the first starts by a jump to ctx_start, in the trampoline.
+ */
+static ucontext_t ctx_uctx[SIM_MAX_CTX];
+static bool ctx_made[SIM_MAX_CTX];
+static jmp_buf sched_jmp, ctx_jmp[SIM_MAX_CTX], ctx_start[SIM_MAX_CTX];
 static void *ctx_stacks[SIM_MAX_CTX];
 static volatile bool on_ctx_stack;	/* a coroutine runs, not the scheduler */
 static struct chooser *run_chooser;	/* the run's, for value choices */
@@ -452,8 +458,11 @@ static void switch_to_scheduler(struct sim_ctx *c, bool dying)
 
 static void ctx_trampoline(void)
 {
-	struct sim_ctx *c = sim_current();
+	struct sim_ctx *c;
 
+	/* never returns: a context ends by a jump to the scheduler */
+	_setjmp(ctx_start[sim.running]);
+	c = sim_current();
 #ifdef __SANITIZE_ADDRESS__
 	__sanitizer_finish_switch_fiber(NULL, &main_stack_bottom,
 					&main_stack_size);
@@ -489,16 +498,15 @@ static void resume(struct sim_ctx *c)
 	void *fake = NULL;
 #endif
 
-	if (!c->started) {
-		if (!ctx_stacks[c->id])
-			ctx_stacks[c->id] = alloc_stack();
+	if (!c->started && !ctx_made[c->id]) {
+		ctx_stacks[c->id] = alloc_stack();
 		getcontext(&ctx_uctx[c->id]);
 		ctx_uctx[c->id].uc_stack.ss_sp = ctx_stacks[c->id];
 		ctx_uctx[c->id].uc_stack.ss_size = CTX_STACK_SIZE;
 		ctx_uctx[c->id].uc_link = NULL;
 		makecontext(&ctx_uctx[c->id], ctx_trampoline, 0);
-		c->started = true;
 	}
+	c->started = true;
 	sim.running = c->id;
 	on_ctx_stack = true;
 	if (sim_switch_in)
@@ -507,9 +515,12 @@ static void resume(struct sim_ctx *c)
 	__sanitizer_start_switch_fiber(&fake, ctx_stacks[c->id], CTX_STACK_SIZE);
 #endif
 	if (!_setjmp(sched_jmp)) {
-		if (first)
-			setcontext(&ctx_uctx[c->id]);
-		_longjmp(ctx_jmp[c->id], 1);
+		if (!first)
+			_longjmp(ctx_jmp[c->id], 1);
+		if (ctx_made[c->id])
+			_longjmp(ctx_start[c->id], 1);
+		ctx_made[c->id] = true;
+		setcontext(&ctx_uctx[c->id]);
 	}
 #ifdef __SANITIZE_ADDRESS__
 	__sanitizer_finish_switch_fiber(fake, NULL, NULL);

@@ -676,6 +676,14 @@ static bool ctx_enabled(const struct sim_ctx *c)
 	return true;
 }
 
+/*
+ * Where the scans of a run's contexts may start: contexts are only added,
+ * a task done stays done and a delivered irq is never raised again, so
+ * every task of @cpu below task_scan[cpu] is done and no irq below
+ * first_raised is raised.
+ */
+static int task_scan[SIM_MAX_CPUS], first_raised;
+
 /* The context on top of @cpu: its irq if one is running, else its task. */
 static int top_of(int cpu)
 {
@@ -683,13 +691,14 @@ static int top_of(int cpu)
 
 	if (sim.cur_ctx[cpu] >= 0 && sim.ctx[sim.cur_ctx[cpu]].state != CTX_DONE)
 		return sim.cur_ctx[cpu];
-	for (i = 0; i < sim.nr_ctx; i++) {
+	for (i = task_scan[cpu]; i < sim.nr_ctx; i++) {
 		struct sim_ctx *c = &sim.ctx[i];
 
 		if (c->kind == CTX_TASK && c->cpu == cpu && c->state != CTX_DONE)
-			return sim.cur_ctx[cpu] = i;
+			break;
 	}
-	return sim.cur_ctx[cpu] = -1;
+	task_scan[cpu] = i;
+	return sim.cur_ctx[cpu] = i < sim.nr_ctx ? i : -1;
 }
 
 static bool irq_deliverable_on(int cpu)
@@ -715,11 +724,13 @@ static int collect_choices(struct choice *opts, int last, int *dflt)
 			opts[n++] = (struct choice){ CH_RUN, cpu, top };
 		}
 	}
-	for (cpu = 0; cpu < sim.cfg.nr_cpus; cpu++) {
+	while (first_raised < sim.nr_ctx && !sim.ctx[first_raised].raised)
+		first_raised++;
+	for (cpu = 0; cpu < sim.cfg.nr_cpus && first_raised < sim.nr_ctx; cpu++) {
 		if (!irq_deliverable_on(cpu))
 			continue;
 		/* the first raised irq that may arrive here, in raise order */
-		for (i = 0; i < sim.nr_ctx; i++) {
+		for (i = first_raised; i < sim.nr_ctx; i++) {
 			struct sim_ctx *c = &sim.ctx[i];
 
 			if (c->raised && (c->target_cpu < 0 ||
@@ -828,8 +839,11 @@ void sim_run(const struct scenario *sc, const struct sim_config *cfg,
 	sim.failed = false;
 	sim.in_epilogue = false;
 	sim.nr_trace = 0;
-	for (cpu = 0; cpu < SIM_MAX_CPUS; cpu++)
+	for (cpu = 0; cpu < SIM_MAX_CPUS; cpu++) {
 		sim.cur_ctx[cpu] = -1;
+		task_scan[cpu] = 0;
+	}
+	first_raised = 0;
 	mm_reset();
 	scenario_start(sc);
 	weak_begin();

@@ -311,8 +311,9 @@ def run_untrusted(args: list[str], *, inputs: list[Path] = (), tools: list[Path]
     by their own paths, which are translated on the way in and on the way
     out.  tools are inputs that are trusted and the same for many runs (no
     student's file): mounted read-only from one copy (_tool_copy) where
-    bubblewrap runs, copied in like inputs where it does not.  On timeout the whole run is killed and TimeoutExpired raised (or,
-    with raise_on_timeout=False, returncode -9 and an "error: timed out"
+    bubblewrap runs, copied in like inputs where it does not.  On timeout
+    the whole run is killed and TimeoutExpired raised (or, with
+    raise_on_timeout=False, returncode -9 and an "error: timed out"
     line); a run killed for using too much memory says so in stderr.
     keep: bytes kept of stdout (more for a trusted tool's big output).
     Raises SandboxUnavailable where the run could not be bounded.

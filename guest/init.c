@@ -46,6 +46,14 @@ static int seq(const char *a, const char *b)
 	return *a == *b;
 }
 
+static int starts(const char *s, const char *prefix)
+{
+	while (*prefix)
+		if (*s++ != *prefix++)
+			return 0;
+	return 1;
+}
+
 static void put(int fd, const char *s)
 {
 	sys3(NR_write, fd, (int)s, slen(s));
@@ -144,6 +152,17 @@ static int count_cpus(void)
 
 /* --- workloads --------------------------------------------------------- */
 
+/* One command written to /proc/lrulab: 0, or -errno (no harness: -ENOENT). */
+static int lrulab_cmd(const char *cmd)
+{
+	int fd = sys3(NR_open, (int)"/proc/lrulab", O_WRONLY, 0);
+	int r = fd < 0 ? fd : sys3(NR_write, fd, (int)cmd, slen(cmd));
+
+	if (fd >= 0)
+		sys1(NR_close, fd);
+	return r < 0 ? r : 0;
+}
+
 static char *map_anon(int pages)
 {
 	int r = sys6(NR_mmap2, 0, pages * PAGE, PROT_READ | PROT_WRITE,
@@ -158,12 +177,7 @@ static char *map_anon(int pages)
  */
 static void checkpoint(void)
 {
-	int fd = sys3(NR_open, (int)"/proc/lrulab", O_WRONLY, 0);
-
-	if (fd >= 0) {
-		sys3(NR_write, fd, (int)"check\n", 6);
-		sys1(NR_close, fd);
-	}
+	lrulab_cmd("check\n");
 }
 
 /*
@@ -272,7 +286,6 @@ static char *fmt(char *buf, unsigned int v)
 static int request_pin(char *area, int pages, int delay_ms)
 {
 	char cmd[64], *e = cmd;
-	int fd, r;
 
 	*e++ = 'p'; *e++ = 'i'; *e++ = 'n'; *e++ = ' ';
 	e = fmt(e, (unsigned int)area);
@@ -282,11 +295,7 @@ static int request_pin(char *area, int pages, int delay_ms)
 	e = fmt(e, delay_ms);
 	*e++ = '\n';
 	*e = 0;
-	fd = sys3(NR_open, (int)"/proc/lrulab", O_WRONLY, 0);
-	r = fd < 0 ? fd : sys3(NR_write, fd, (int)cmd, slen(cmd));
-	if (fd >= 0)
-		sys1(NR_close, fd);
-	return r < 0 ? r : 0;
+	return lrulab_cmd(cmd);
 }
 
 /*
@@ -457,6 +466,116 @@ static void workload_swap(int mb)
 	result("swap", bad == 0, bad ? "data lost, child failed or nothing swapped" : detail);
 }
 
+/*
+ * A directed replay (the host's "directed:RULE" word, runner/kernel/replay.py):
+ * the model's scenario for a schedule the model failed, built on one page
+ * of ours, with the rule scoped to that page, so that the two contexts of
+ * the schedule meet on it whatever else the kernel is doing.  The verdict
+ * is the kernel's checks'; this test only says whether the schedule was met.
+ */
+static char *copy(char *to, const char *from)
+{
+	while (*from)
+		*to++ = *from++;
+	*to = 0;
+	return to;
+}
+
+/* "replay RULE ADDR": the rule, for the page mapped at area */
+static int arm(const char *rule, char *area)
+{
+	char cmd[96], *e;
+
+	if (slen(rule) > 60)
+		return -22;
+	e = copy(copy(cmd, "replay "), rule);
+	*e++ = ' ';
+	e = fmt(e, (unsigned int)area);
+	copy(e, "\n");
+	return lrulab_cmd(cmd);
+}
+
+/*
+ * aio-munmap / put-vs-shrink: an anonymous LRU page whose last reference is
+ * the pin's; its release runs at interrupt time on cpu1 and waits at the
+ * rule's point (before __free_pages_ok's hook) while this process, on
+ * cpu0, runs shrink_cache, which meets the page first.  Then kswapd's
+ * second look: the page left on the LRU is freed.
+ */
+static int directed_free(const char *rule)
+{
+	char *area = map_anon(1);
+
+	if (!area)
+		return -12;
+	area[0] = 1;
+	if (arm(rule, area) || request_pin(area, 1, 60000))
+		return -1;
+	sys2(NR_munmap, (int)area, PAGE);
+	if (lrulab_cmd("unpin-other\n") || lrulab_cmd("await-hold\n") ||
+	    lrulab_cmd("shrink 1\n"))
+		return -2;
+	sleep_ms(50);
+	return lrulab_cmd("shrink 1\n") ? -3 : 0;
+}
+
+/*
+ * cow-reclaim: a page shared after fork; this process breaks COW on it on
+ * cpu0 and waits at the rule's point (before do_wp_page's release hook)
+ * while the child, on cpu1, unmaps it (free_page_and_swap_cache).  Then
+ * kswapd's look at what is left.
+ */
+static int directed_wp(const char *rule)
+{
+	char *area = map_anon(1), ready;
+	int fds[2], pid, status = 0;
+
+	if (!area || sys1(NR_pipe, (int)fds) < 0)
+		return -12;
+	area[0] = 1;
+	if (arm(rule, area))
+		return -1;
+	pid = sys0(NR_fork);
+	if (pid == 0) {
+		lrulab_cmd("bind 1\n");
+		sys3(NR_write, fds[1], (int)"r", 1);
+		if (lrulab_cmd("await-hold\n"))
+			sys1(NR_exit, 2);
+		sys2(NR_munmap, (int)area, PAGE);
+		sys1(NR_exit, 0);
+	}
+	if (pid < 0 || sys3(NR_read, fds[0], (int)&ready, 1) != 1)
+		return -2;
+	area[0] = 2;		/* the COW break */
+	if (sys3(NR_waitpid, pid, (int)&status, 0) < 0 || status != 0 || area[0] != 2)
+		return -3;
+	sys1(NR_close, fds[0]);
+	sys1(NR_close, fds[1]);
+	return lrulab_cmd("shrink 1\n") ? -4 : 0;
+}
+
+static void workload_directed(const char *rule)
+{
+	char detail[80];
+	int tries, r = -22, met = 0;
+	int (*scenario)(const char *) = starts(rule, "hold:free:") ? directed_free :
+		starts(rule, "hold:wp:") ? directed_wp : 0;
+
+	if (!scenario || count_cpus() != 2 || lrulab_cmd("bind 0\n")) {
+		result("directed", 0, "no directed scenario for this rule on this kernel");
+		return;
+	}
+	/* a wait not met (a vCPU the host did not run for 500 ms) is tried anew */
+	for (tries = 0; tries < 3 && !met; tries++) {
+		r = scenario(rule);
+		met = procval("/proc/lrulab", "replay_met") > 0;
+	}
+	checkpoint();
+	copy(fmt(copy(detail, met ? "schedule met; tries " : "schedule not met; tries "),
+		 tries), r ? "; a step failed" : "");
+	result("directed", r == 0, detail);
+}
+
 /* --- end of run -------------------------------------------------------- */
 
 static void finish(void)
@@ -500,6 +619,9 @@ int main(int argc, char **argv)
 			smoke = 0;
 		} else if (seq(argv[i], "swap")) {
 			workload_swap(40);
+			smoke = 0;
+		} else if (starts(argv[i], "directed:")) {
+			workload_directed(argv[i] + slen("directed:"));
 			smoke = 0;
 		} else if (seq(argv[i], "pressure")) {
 			workload_pressure(3);

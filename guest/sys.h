@@ -23,6 +23,7 @@ typedef int ssize_t;
 #define NR_getpid	20
 #define NR_mount	21
 #define NR_kill		37
+#define NR_pipe		42
 #define NR_mkdir	39
 #define NR_brk		45
 #define NR_ioctl	54

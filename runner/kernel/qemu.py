@@ -168,9 +168,11 @@ class BootResult:
         if c.get("lru_lost"):
             found.append(f"lru-lost: {c['lru_lost']} pages in use but off the LRU, where "
                          f"reclaim cannot find them")
-        if c.get("lru_zero_count") and "pressure" in self.tests():
+        # after memory pressure, or a directed scenario's last shrink_cache
+        reclaimed = [t for t in ("pressure", "directed") if t in self.tests()]
+        if c.get("lru_zero_count") and reclaimed:
             found.append(f"leak: {c['lru_zero_count']} pages with count 0 still on the LRU "
-                         f"after memory pressure")
+                         f"after {'memory pressure' if reclaimed[0] == 'pressure' else 'the directed scenario'}")
         if self.timed_out:
             found.append(f"hang: no exit after {self.seconds:.0f} s")
         elif self.status is None and not found:

@@ -15,6 +15,13 @@ module finds that one preemption in the trace and names the two points:
 
 or, when the kernel has no point for it, plan.rule is None and plan.why says
 why (a preemption inside the lab's own hook, a failure with no preemption).
+
+A hold at a point the guest has a directed scenario for (DIRECTED) does not
+wait for the kernel's workloads to take the schedule's path: the guest's
+"directed:RULE" workload builds the model's scenario on a page of its own
+(a process bound to each CPU), scopes the rule to that page and drives both
+contexts to it, so the wait is met on every boot.  The other plans keep the
+rule on the kernel command line beside the workloads that reach its point.
 """
 from __future__ import annotations
 
@@ -50,6 +57,12 @@ WORKLOADS = {
     "wp": ("cow",), "fpsc": ("pin", "swap"), "fsac": ("swap",),
 }
 
+# Holds whose scenario guest/init.c builds itself (workload_directed): the
+# 7 Feb race (an interrupt-time free held before its hook while
+# shrink_cache runs on the other CPU) and the COW break held while the other
+# sharer unmaps the page.  A test checks the guest knows exactly these.
+DIRECTED = ("free", "wp")
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -58,9 +71,17 @@ class Plan:
     flavours: tuple[str, ...] = ()
     workloads: tuple[str, ...] = ()
 
+    @property
+    def directed(self) -> bool:
+        return bool(self.workloads) and self.workloads[0].startswith("directed:")
+
     def kernel_words(self) -> tuple[str, ...]:
-        """What the kernel command line gains (stage.run's workloads take both)."""
-        return (*self.workloads, f"lrulab_replay={self.rule}") if self.rule else ()
+        """What the kernel command line gains (stage.run's workloads take both):
+        a directed plan's guest arms its rule itself, for its own page."""
+        if not self.rule:
+            return ()
+        return self.workloads if self.directed else (*self.workloads,
+                                                     f"lrulab_replay={self.rule}")
 
 
 def _runs(trace: list[dict]) -> list[list[dict]]:
@@ -138,7 +159,8 @@ def plan_for(failure) -> Plan:
         rule = f"hold:{point}:{_kind(held)}:{until}:{WAIT_MS}"
         return Plan(rule, f"{held.get('name')} ({held.get('kind')}) waits at {point} until "
                     f"{other.get('name')} on the other CPU is past {until[:-5]}",
-                    ("smp",), WORKLOADS[point])
+                    ("smp",), (f"directed:{rule}",) if point in DIRECTED else
+                    WORKLOADS[point])
     return Plan(None, "no context is preempted and resumed in the schedule")
 
 

@@ -209,8 +209,10 @@ def _boot_lines(fv: FlavourVerdict, run_id: str, plan: replay.Plan) -> list[str]
     """The feedback of one boot."""
     if fv.replay:
         lines = [f"booted {fv.flavour.upper()} again in {fv.seconds} s, replaying the "
-                 f"model's schedule ({plan.why}) with {' '.join(plan.workloads)} and "
-                 f"lrulab_replay={fv.replay}: " +
+                 f"model's schedule ({plan.why}) " +
+                 (f"in the model's scenario, built by the guest on a page of its own "
+                  f"(rule {fv.replay}): " if plan.directed else
+                  f"with {' '.join(plan.workloads)} and lrulab_replay={fv.replay}: ") +
                  ("met" if replay_met(fv) else
                   f"not met in {fv.counters['replay_tries']} waits"
                   if "replay_tries" in fv.counters else "not met before the boot ended")]

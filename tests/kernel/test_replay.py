@@ -1,9 +1,6 @@
 """The model's failing schedules replayed in the kernel (runner/kernel/replay.py,
-harness/lrulab-replay.patch): the plan a schedule gives.  The boots (bad
-variants rejected with a replay in 3 of 3 boots, references passing with one)
-are not here yet: on this 2-core host at load 6-13 the replay boots' `race`
-workload draws the stuck-CPU watchdog's starvation verdicts (docs/kernel.md,
-"Replaying the model's schedules")."""
+harness/lrulab-replay.patch): the plan a schedule gives.  The directed
+replay boots are in tests/kernel/test_directed.py."""
 import re
 import unittest
 
@@ -36,8 +33,28 @@ class PlanTest(unittest.TestCase):
         plan = replay.plan_for({"trace": SEVEN_FEB, "minimized": {"schedule": "0*1 i0 0 1*3"}})
         self.assertEqual(plan.rule, f"hold:free:irq:shrink-done:{replay.WAIT_MS}")
         self.assertEqual(plan.flavours, ("smp",))
-        self.assertIn("race", plan.workloads)
+        # the guest builds the scenario and arms the rule for its own page
+        self.assertEqual(plan.workloads, (f"directed:{plan.rule}",))
+        self.assertEqual(plan.kernel_words(), plan.workloads)
+        self.assertTrue(plan.directed)
+
+    def test_a_hold_without_a_directed_scenario_keeps_the_workloads(self) -> None:
+        # two reclaimers: one held at shrink_cache while the other frees the page
+        trace = [step(1, 1, 2, "kswapd", "task", "page_count", "shrink_cache"),
+                 step(2, 0, 1, "allocator", "task", "put_page_testzero", "__free_pages_ok"),
+                 step(3, 1, 2, "kswapd", "task", "get_page", "lab_shrink_cache_zero_count",
+                      hook="lab_shrink_cache_zero_count")]
+        plan = replay.plan_for({"trace": trace, "minimized": {"schedule": "1 0 1"}})
+        self.assertTrue(plan.rule and plan.rule.startswith("hold:shrink:"), plan.why)
+        self.assertFalse(plan.directed)
         self.assertEqual(plan.kernel_words()[-1], f"lrulab_replay={plan.rule}")
+
+    def test_the_guest_builds_exactly_the_directed_scenarios(self) -> None:
+        text = (ROOT / "guest" / "init.c").read_text()
+        body = text[text.index("static void workload_directed"):]
+        body = body[:body.index("\n}\n")]
+        guest = set(re.findall(r'starts\(rule, "hold:([a-z-]+):"\)', body))
+        self.assertEqual(guest, set(replay.DIRECTED))
 
     def test_an_interrupt_at_a_point_is_raised_there(self) -> None:
         trace = [step(1, 0, 1, "munmap", "task", "UnlockPage", "free_page_and_swap_cache"),

@@ -7,6 +7,7 @@
   stage   the kernel stage for one lab.c: UP + SMP build and boot, a JSON verdict
   campaign  boot one kernel N times, count crashes and other problems
   bench   timings: full and incremental builds, boots, per-lab kernel stage
+  replays the directed replays repeated: bad variants and correct files, N boots each
   verdicts  every bad variant: the model's failure, the kernel's verdict with replay and
           without; --write-docs puts the table in docs/kernel.md
   verify  check a tree against kernel-tree-patches/checksums.sha256
@@ -26,8 +27,8 @@ from pathlib import Path
 
 from runner.debug.kernel import KernelDebug, KernelDebugError
 
-from . import (bench, build, campaign, guest, labobj, patches, paths, qemu, source, stage,
-               verdicts)
+from . import (bench, build, campaign, guest, labobj, patches, paths, qemu, replays, source,
+               stage, verdicts)
 
 NO_TREE = (f"no Linux {paths.VERSION} tree: run `make kernel-src` "
            f"(or KERNEL_SRC=DIR / KERNEL_TARBALL=FILE)")
@@ -138,6 +139,22 @@ def cmd_campaign(a: argparse.Namespace) -> int:
     return 0 if s["clean"] == s["boots"] else 1
 
 
+def cmd_replays(a: argparse.Namespace) -> int:
+    if a.boots < 1:
+        raise source.SourceError("--boots: at least 1")
+    rows = replays.run(tree_or_exit(a.kernel_src),
+                       tuple(a.lab) if a.lab else verdicts.LABS, a.boots)
+    text = replays.table(rows)
+    if a.write_docs:
+        replays.write_doc(text)
+        print(f"{verdicts.DOC}: replay table written")
+    else:
+        print(text)
+    wrong = [r for r in rows if (r["rejected"] == r["boots"]) != (r["expect"] == "rejected")
+             or r["met"] != r["boots"]]
+    return 1 if wrong else 0
+
+
 def cmd_bench(a: argparse.Namespace) -> int:
     bench.run(tree_or_exit(a.kernel_src))
     return 0
@@ -227,6 +244,14 @@ def parser() -> argparse.ArgumentParser:
                    help="replace the table in docs/kernel.md")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_verdicts)
+    s = sub.add_parser("replays", help="the directed replays, N boots per lab.c")
+    s.add_argument("--lab", action="append", choices=verdicts.LABS,
+                   help="only this lab (repeatable)")
+    s.add_argument("--boots", type=int, default=10)
+    s.add_argument("--write-docs", action="store_true",
+                   help="replace the replay table in docs/kernel.md")
+    s.add_argument("--kernel-src", default=env_src)
+    s.set_defaults(func=cmd_replays)
     s = sub.add_parser("bench", help="time builds and boots")
     s.add_argument("--kernel-src", default=env_src)
     s.set_defaults(func=cmd_bench)

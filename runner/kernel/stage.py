@@ -111,18 +111,25 @@ def run(lab: Path | None, tree: Path | None = None,
         for words, rule, where, limit in boots:
             r = qemu.boot(b.bzimage, initrd, where, f, smp=f == "smp", workloads=words,
                           timeout=limit)
-            problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
-            tests = {name: ok for name, (ok, _) in r.tests().items()}
-            problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
-            fv = FlavourVerdict(f, not problems and r.status == 0, problems, tests,
-                                r.counters(),
-                                qemu.decode_oops(r.console, b.system_map) if problems else [],
-                                r.console_log, round(r.seconds, 2), replay=rule,
-                                retried=r.retried)
+            fv = flavour_verdict(r, f, b.system_map, label, rule)
             verdict.flavours.append(fv)
             verdict.passed = verdict.passed and fv.passed
     (run_dir / "verdict.json").write_text(verdict.to_json() + "\n")
     return verdict
+
+
+def flavour_verdict(r: qemu.BootResult, flavour: str, system_map: Path, label: str,
+                    rule: str | None = None) -> FlavourVerdict:
+    """One boot's verdict: the kernel's problems (naming the student's file)
+    and the guest's failed workloads fail it."""
+    problems = [p.replace(IN_KERNEL_NAME, label) for p in r.problems()]
+    tests = {name: ok for name, (ok, _) in r.tests().items()}
+    problems += [f"workload {name} failed" for name, ok in tests.items() if not ok]
+    return FlavourVerdict(flavour, not problems and r.status == 0, problems, tests,
+                          r.counters(),
+                          qemu.decode_oops(r.console, system_map) if problems else [],
+                          r.console_log, round(r.seconds, 2), replay=rule,
+                          retried=r.retried)
 
 
 # ---- the verdict as lab results ---------------------------------------------
